@@ -1,0 +1,351 @@
+"""Read and write the Curbside JSONL archive (docs/archive-format.md).
+
+Reading is strict: unknown keys, missing keys, wrong types and unknown enum values are
+errors naming the file, the line and the key. Writing is canonical (every key, sorted;
+records by kind, then id) so that export -> import -> export is byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import fields, is_dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, TextIO
+
+from curbside import records as r
+from curbside.errors import InputError
+
+FORMAT_NAME = "curbside-archive"
+VERSION = 1
+HEADER = {"format": FORMAT_NAME, "version": VERSION}
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
+TIMESTAMP_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+AGE_BAND_PATTERN = re.compile(r"\d{1,3}~\d{1,3}")
+
+
+class FieldError(ValueError):
+    """A value in one record is wrong; the reader adds file and line."""
+
+
+# ---------------------------------------------------------------- value checks
+
+def text(value: Any, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError(f"{key!r} must be a non-empty string")
+    return value
+
+
+def optional_text(value: Any, key: str) -> str | None:
+    return None if value is None else text(value, key)
+
+
+def ident(value: Any, key: str) -> str:
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+        raise FieldError(
+            f"{key!r} must be an id of letters, digits, '-', '_', '.', ':' (got {value!r})"
+        )
+    return value
+
+
+def optional_ident(value: Any, key: str) -> str | None:
+    return None if value is None else ident(value, key)
+
+
+def boolean(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError(f"{key!r} must be true or false (got {value!r})")
+    return value
+
+
+def one_of(choices: tuple[str, ...]) -> Callable[[Any, str], str]:
+    def check(value: Any, key: str) -> str:
+        if value not in choices:
+            raise FieldError(f"{key!r} must be one of {', '.join(choices)} (got {value!r})")
+        return value
+
+    return check
+
+
+def timestamp(value: Any, key: str) -> datetime:
+    if not isinstance(value, str) or not TIMESTAMP_PATTERN.fullmatch(value):
+        raise FieldError(f"{key!r} must be a UTC timestamp like 2004-08-17T00:00:00Z (got {value!r})")
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise FieldError(f"{key!r} is not a real date and time (got {value!r})") from None
+
+
+def optional_timestamp(value: Any, key: str) -> datetime | None:
+    return None if value is None else timestamp(value, key)
+
+
+def age_band(value: Any, key: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not AGE_BAND_PATTERN.fullmatch(value):
+        raise FieldError(f"{key!r} must look like \"20~29\" or be null (got {value!r})")
+    low, high = (int(part) for part in value.split("~"))
+    if low > high:
+        raise FieldError(f"{key!r} {value!r} runs backwards")
+    return value
+
+
+def list_of(check: Callable[[Any, str], Any]) -> Callable[[Any, str], tuple]:
+    def check_list(value: Any, key: str) -> tuple:
+        if not isinstance(value, list):
+            raise FieldError(f"{key!r} must be a list")
+        return tuple(check(item, f"{key}[{i}]") for i, item in enumerate(value))
+
+    return check_list
+
+
+def obj(value: Any, key: str, spec: dict[str, tuple], into: type) -> Any:
+    """Check a JSON object against ``spec`` ({key: (check, default)}; no default = required)."""
+    if not isinstance(value, dict):
+        raise FieldError(f"{key!r} must be an object")
+    unknown = sorted(set(value) - set(spec))
+    if unknown:
+        raise FieldError(f"unknown key {unknown[0]!r} in {key!r}")
+    values = {}
+    for name, (check, *default) in spec.items():
+        if name not in value:
+            if not default:
+                raise FieldError(f"missing required key {name!r} in {key!r}")
+            values[name] = default[0]
+            continue
+        values[name] = check(value[name], name)
+    return into(**values)
+
+
+def nested(spec: dict[str, tuple], into: type, nullable: bool = False):
+    def check(value: Any, key: str) -> Any:
+        if value is None and nullable:
+            return None
+        return obj(value, key, spec, into)
+
+    return check
+
+
+# ---------------------------------------------------------------- record schemas
+
+SOURCE = {"name": (text,), "url": (optional_text, None)}
+BLOCK_TYPES = ("paragraph", "list")
+
+
+def block(value: Any, key: str) -> r.Block:
+    if not isinstance(value, dict) or value.get("type") not in BLOCK_TYPES:
+        raise FieldError(f"{key!r} must be a block with type paragraph or list")
+    if value["type"] == "paragraph":
+        return obj(value, key, {"type": (text,), "text": (text,)}, r.Block)
+    block_ = obj(value, key, {"type": (text,), "items": (list_of(text),)}, r.Block)
+    if not block_.items:
+        raise FieldError(f"{key!r} is a list with no items")
+    return block_
+
+
+def provenance_source(value: Any, key: str) -> dict[str, Any]:
+    if isinstance(value, dict) and set(value) in ({"thread"}, {"passage"}):
+        (name, ref), = value.items()
+        return {name: ident(ref, f"{key}.{name}")}
+    if isinstance(value, dict) and "name" in value:
+        source = obj(value, key, SOURCE, r.Source)
+        return {"name": source.name, "url": source.url}
+    raise FieldError(f"{key!r} must be {{\"thread\": id}}, {{\"passage\": id}} or {{\"name\": …, \"url\": …}}")
+
+
+SCHEMAS: dict[str, dict[str, tuple]] = {
+    "specialty": {"id": (ident,), "name": (text,)},
+    "doctor": {
+        "id": (ident,), "name": (text,), "specialty": (ident,),
+        "hospital": (optional_text, None), "verified": (boolean, False),
+    },
+    "topic": {"id": (ident,), "name": (text,), "specialty": (optional_ident, None)},
+    "passage": {
+        "id": (ident,), "source": (text,), "licence": (text,), "text": (text,),
+        "url": (optional_text, None), "question": (optional_text, None),
+        "focus": (optional_text, None), "question_type": (optional_text, None),
+        "synonyms": (list_of(text), ()),
+    },
+    "thread": {
+        "id": (ident,), "title": (text,), "status": (one_of(r.THREAD_STATUSES),),
+        "question": (nested({
+            "body": (text,), "alias": (optional_text,), "asked_at": (optional_timestamp,),
+            "age_band": (age_band, None), "sex": (one_of(r.SEXES), "unspecified"),
+            "asked_for": (one_of(r.ASKED_FOR), "unspecified"),
+        }, r.Question),),
+        "reply": (nested({
+            "doctor": (ident,), "body": (text,), "replied_at": (optional_timestamp,),
+        }, r.Reply, nullable=True), None),
+        "topics": (list_of(ident), ()),
+        "excerpt": (boolean, False),
+        "source": (nested(SOURCE, r.Source, nullable=True), None),
+    },
+    "guide": {
+        "id": (ident,), "title": (text,), "topic": (optional_ident, None),
+        "intro": (list_of(block), ()),
+        "sections": (list_of(nested({"heading": (text,), "blocks": (list_of(block),)},
+                                    r.GuideSection)),),
+        "source": (nested(SOURCE, r.Source, nullable=True), None),
+    },
+    "generated": {
+        "id": (ident,), "thread": (ident,), "field": (one_of(r.GENERATED_FIELDS),),
+        "value": (lambda value, key: value,),  # checked against the field below
+        "provenance": (nested({
+            "method": (one_of(r.PROVENANCE_METHODS),), "generator": (optional_text, None),
+            "created_at": (optional_timestamp, None),
+            "sources": (list_of(provenance_source), ()),
+        }, r.Provenance),),
+        "reviewed_by": (optional_ident, None),
+        "reviewed_at": (optional_timestamp, None),
+    },
+}
+RECORD_TYPES = dict(r.KIND_ORDER)
+
+
+def check_generated_value(field: str, value: Any) -> Any:
+    if field == "title":
+        return text(value, "value")
+    if field == "similar":
+        return list_of(ident)(value, "value")
+    section = nested({"heading": (optional_text, None), "paragraphs": (list_of(text),)}, dict)
+    return obj(value, "value", {"sections": (list_of(section),)}, dict)
+
+
+def check_consistency(record: r.Record) -> None:
+    """Rules that involve more than one key of a record."""
+    if isinstance(record, r.Thread):
+        if record.status == "answered" and record.reply is None:
+            raise FieldError("an answered thread needs a 'reply'")
+        if record.status == "open" and record.reply is not None:
+            raise FieldError("an open thread cannot have a 'reply'")
+        if not record.excerpt:
+            check_complete_thread(record)
+    if isinstance(record, r.Guide) and not record.sections:
+        raise FieldError("a guide needs at least one section")
+
+
+def check_complete_thread(thread: r.Thread) -> None:
+    """Only an excerpt may lack the asker's alias and the dates."""
+    if thread.question.alias is None:
+        raise FieldError("'alias' may be null only when 'excerpt' is true")
+    if thread.question.asked_at is None:
+        raise FieldError("'asked_at' may be null only when 'excerpt' is true")
+    if thread.reply is None:
+        return
+    if thread.reply.replied_at is None:
+        raise FieldError("'replied_at' may be null only when 'excerpt' is true")
+    if thread.reply.replied_at < thread.question.asked_at:
+        raise FieldError("'replied_at' is before 'asked_at'")
+
+
+def record_from_dict(data: Any) -> r.Record:
+    if not isinstance(data, dict):
+        raise FieldError("a record must be a JSON object")
+    kind = data.get("kind")
+    if kind not in SCHEMAS:
+        raise FieldError(f"unknown kind {kind!r} (expected one of {', '.join(SCHEMAS)})")
+    body = {k: v for k, v in data.items() if k != "kind"}
+    record = obj(body, kind, SCHEMAS[kind], RECORD_TYPES[kind])
+    if isinstance(record, r.Generated):
+        record = r.Generated(**{**vars(record), "value": check_generated_value(record.field, record.value)})
+    check_consistency(record)
+    return record
+
+
+# ---------------------------------------------------------------- reading
+
+def read_archive(stream: Iterable[str], source: str) -> r.Batch:
+    batch = r.Batch()
+    lines = iter(stream)
+    read_header(next(lines, ""), source)
+    for number, line in enumerate(lines, start=2):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(source, number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        try:
+            batch.add(record_from_dict(data), source, number)
+        except FieldError as exc:
+            label = f"{data.get('kind')} {data.get('id')!r}: " if isinstance(data, dict) and "id" in data else ""
+            raise InputError(source, number, f"{label}{exc}") from None
+    return batch
+
+
+def read_header(line: str, source: str) -> None:
+    try:
+        header = json.loads(line)
+    except json.JSONDecodeError:
+        header = None
+    if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
+        raise InputError(source, 1, f'missing archive header {{"format": "{FORMAT_NAME}", "version": {VERSION}}}')
+    if header.get("version") != VERSION:
+        raise InputError(
+            source, 1,
+            f"unsupported archive version {header.get('version')!r} (this Curbside reads version {VERSION})",
+        )
+    unknown = sorted(set(header) - set(HEADER))
+    if unknown:
+        raise InputError(source, 1, f"unknown key {unknown[0]!r} in the header")
+
+
+def looks_like_archive(first_line: str) -> bool:
+    try:
+        header = json.loads(first_line)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(header, dict) and header.get("format") == FORMAT_NAME
+
+
+# ---------------------------------------------------------------- writing
+
+def to_json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if is_dataclass(value):
+        return {f.name: to_json_value(getattr(value, f.name)) for f in fields(value)
+                if not (isinstance(value, r.Block) and is_unused_block_key(value, f.name))}
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {k: to_json_value(v) for k, v in value.items()}
+    return value
+
+
+def is_unused_block_key(block_: r.Block, name: str) -> bool:
+    return (block_.type == "paragraph" and name == "items") or (block_.type == "list" and name == "text")
+
+
+def record_to_dict(record: r.Record) -> dict[str, Any]:
+    return {"kind": r.kind_of(record), **to_json_value(record)}
+
+
+def canonical_order(records: Iterable[r.Record]) -> list[r.Record]:
+    rank = {kind: i for i, (kind, _) in enumerate(r.KIND_ORDER)}
+    return sorted(records, key=lambda rec: (rank[r.kind_of(rec)], rec.id))
+
+
+def dump_line(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write_archive(records: Iterable[r.Record], out: TextIO) -> int:
+    out.write(dump_line(HEADER))
+    count = 0
+    for record in canonical_order(records):
+        out.write(dump_line(record_to_dict(record)))
+        count += 1
+    return count
+
+
+def write_archive_file(records: Iterable[r.Record], path: Path) -> int:
+    """Write to a temporary file and rename, so a failed export never leaves half a file."""
+    tmp = path.with_name(path.name + ".partial")
+    with tmp.open("w", encoding="utf-8", newline="\n") as out:
+        count = write_archive(records, out)
+    tmp.replace(path)
+    return count

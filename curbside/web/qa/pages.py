@@ -1,0 +1,215 @@
+"""Build each public page's data as a plain dict: the HTML template and the JSON twin
+render the same dict, so they cannot disagree."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.urls import reverse
+
+from curbside.text import excerpt
+from curbside.web.qa import models as m
+from curbside.web.qa.context import DISCLAIMER
+
+EXCERPT_CHARS = 220
+ASKED_FOR_LABELS = {"child": "asked about their child", "parent": "asked about a parent",
+                    "other": "asked about someone else"}
+
+
+def page_date(value) -> str | None:
+    return value.strftime("%Y/%m/%d") if value else None
+
+
+def iso(value) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def public_threads():
+    """Threads anyone may read: answered ones. Excerpts are reachable but never listed."""
+    return m.Thread.objects.filter(status="answered")
+
+
+def asker_line(thread: m.Thread) -> str | None:
+    """'jeri, 20~29 year old female. Ask Date: 2004/08/17', as on the seed page."""
+    if thread.alias is None:
+        return None
+    who = [thread.alias]
+    person = " ".join(p for p in (f"{thread.age_band} year old" if thread.age_band else "",
+                                  thread.sex if thread.sex != "unspecified" else "") if p)
+    if person:
+        who.append(person)
+    line = ", ".join(who)
+    if thread.asked_for in ASKED_FOR_LABELS:
+        line += f" ({ASKED_FOR_LABELS[thread.asked_for]})"
+    return f"{line}. Ask Date: {page_date(thread.asked_at)}"
+
+
+def doctor_data(doctor: m.Doctor) -> dict:
+    return {
+        "id": doctor.id, "name": doctor.name, "hospital": doctor.hospital, "verified": doctor.verified,
+        "specialty": {"id": doctor.specialty_id, "name": doctor.specialty.name,
+                      "url": reverse("specialty", args=[doctor.specialty_id])},
+    }
+
+
+def reply_data(reply: m.Reply | None) -> dict | None:
+    if reply is None:
+        return None
+    return {
+        "doctor": doctor_data(reply.doctor),
+        "doctor_line": f"Dr. {reply.doctor.name} reply {reply.doctor.specialty.name}",
+        "body": reply.body, "paragraphs": reply.body.splitlines(),
+        "replied_at": iso(reply.replied_at), "reply_date": page_date(reply.replied_at),
+    }
+
+
+def thread_summary(thread: m.Thread) -> dict:
+    """A thread as it appears in a list: the seed's Similar Q&A entry shape."""
+    reply = getattr(thread, "reply", None)
+    return {
+        "id": thread.id, "title": thread.title, "url": reverse("thread", args=[thread.id]),
+        "question_excerpt": excerpt(thread.body, EXCERPT_CHARS),
+        "doctor_line": f"Dr. {reply.doctor.name} reply {reply.doctor.specialty.name}" if reply else None,
+        "reply_excerpt": excerpt(reply.body, EXCERPT_CHARS) if reply else None,
+        "asked_at": iso(thread.asked_at), "excerpt": thread.excerpt,
+    }
+
+
+def topic_label(topic: m.Topic) -> dict:
+    return {
+        "id": topic.id, "name": topic.name, "url": reverse("topic", args=[topic.id]),
+        "specialty": topic.specialty.name if topic.specialty else None,
+        "label": f"{topic.name}({topic.specialty.name})" if topic.specialty else topic.name,
+    }
+
+
+def with_reply(queryset):
+    return queryset.select_related("reply__doctor__specialty")
+
+
+def generated_data(row: m.Generated | None) -> dict | None:
+    if row is None:
+        return None
+    return {
+        "value": row.value, "method": row.method, "generator": row.generator,
+        "created_at": iso(row.created_at), "sources": row.sources,
+        "reviewed_by": f"Dr. {row.reviewed_by.name}" if row.reviewed_by else None,
+        "reviewed_at": iso(row.reviewed_at),
+    }
+
+
+def thread_page(thread_id: str) -> dict:
+    try:
+        thread = with_reply(public_threads()).get(pk=thread_id)
+    except m.Thread.DoesNotExist:
+        raise Http404("No published question with this address.") from None
+    generated = {g.field: g for g in thread.generated.select_related("reviewed_by")}
+    similar = generated.get("similar")
+    similar_threads = []
+    if similar:
+        found = with_reply(public_threads()).in_bulk(similar.value)
+        similar_threads = [thread_summary(found[i]) for i in similar.value if i in found and i != thread.id]
+    topics = [tt.topic for tt in thread.thread_topics.select_related("topic__specialty")]
+    title = generated.get("title")
+    return {
+        "page": "thread",
+        "thread": {
+            "id": thread.id, "title": thread.title, "url": reverse("thread", args=[thread.id]),
+            "generated_title": title.value if title else None,
+            "excerpt": thread.excerpt,
+            "question": {
+                "body": thread.body, "paragraphs": thread.body.splitlines(), "alias": thread.alias,
+                "age_band": thread.age_band, "sex": thread.sex, "asked_for": thread.asked_for,
+                "asked_at": iso(thread.asked_at), "asker_line": asker_line(thread),
+            },
+            "reply": reply_data(getattr(thread, "reply", None)),
+            "source": {"name": thread.source_name, "url": thread.source_url} if thread.source_name else None,
+        },
+        "more_info": generated_data(generated.get("more_info")),
+        "similar": similar_threads,
+        "similar_provenance": generated_data(similar) if similar else None,
+        "related_faq": [topic_label(t) for t in topics],
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def paginate(queryset, page_number: str | None) -> tuple[list, dict]:
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    return list(page.object_list), {
+        "number": page.number, "count": paginator.count, "pages": paginator.num_pages,
+        "previous": page.previous_page_number() if page.has_previous() else None,
+        "next": page.next_page_number() if page.has_next() else None,
+    }
+
+
+def listed_threads():
+    return with_reply(public_threads().filter(excerpt=False)).order_by("-asked_at", "id")
+
+
+def home_page() -> dict:
+    latest = [thread_summary(t) for t in listed_threads()[: settings.PAGE_SIZE]]
+    listed = Q(doctors__replies__thread__status="answered", doctors__replies__thread__excerpt=False)
+    specialties = m.Specialty.objects.annotate(threads=Count("doctors__replies", filter=listed)).order_by("name")
+    return {
+        "page": "home",
+        "latest": latest,
+        "specialties": [{"id": s.id, "name": s.name, "threads": s.threads,
+                         "url": reverse("specialty", args=[s.id])} for s in specialties],
+        "guides": [{"id": g.id, "title": g.title, "url": reverse("guide", args=[g.id])}
+                   for g in m.Guide.objects.order_by("title")],
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def specialty_page(specialty_id: str, page_number: str | None) -> dict:
+    try:
+        specialty = m.Specialty.objects.get(pk=specialty_id)
+    except m.Specialty.DoesNotExist:
+        raise Http404("No specialty with this address.") from None
+    threads, pagination = paginate(listed_threads().filter(reply__doctor__specialty=specialty), page_number)
+    return {
+        "page": "specialty",
+        "specialty": {"id": specialty.id, "name": specialty.name, "url": reverse("specialty", args=[specialty.id])},
+        "threads": [thread_summary(t) for t in threads],
+        "pagination": pagination,
+        "topics": [topic_label(t) for t in specialty.topics.select_related("specialty").order_by("name")],
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def topic_page(topic_id: str, page_number: str | None) -> dict:
+    try:
+        topic = m.Topic.objects.select_related("specialty").get(pk=topic_id)
+    except m.Topic.DoesNotExist:
+        raise Http404("No topic with this address.") from None
+    threads, pagination = paginate(listed_threads().filter(thread_topics__topic=topic), page_number)
+    return {
+        "page": "topic",
+        "topic": topic_label(topic),
+        "threads": [thread_summary(t) for t in threads],
+        "pagination": pagination,
+        "guides": [{"id": g.id, "title": g.title, "url": reverse("guide", args=[g.id])}
+                   for g in topic.guides.order_by("title")],
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def guide_page(guide_id: str) -> dict:
+    try:
+        guide = m.Guide.objects.select_related("topic__specialty").get(pk=guide_id)
+    except m.Guide.DoesNotExist:
+        raise Http404("No guide with this address.") from None
+    return {
+        "page": "guide",
+        "guide": {
+            "id": guide.id, "title": guide.title, "url": reverse("guide", args=[guide.id]),
+            "topic": topic_label(guide.topic) if guide.topic else None,
+            "intro": guide.intro,
+            "sections": [{"heading": s.heading, "blocks": s.blocks} for s in guide.sections.all()],
+            "source": {"name": guide.source_name, "url": guide.source_url} if guide.source_name else None,
+        },
+        "disclaimer": DISCLAIMER,
+    }

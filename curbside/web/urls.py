@@ -1,0 +1,40 @@
+from django.contrib import admin
+from django.urls import path, register_converter
+
+from curbside.web.qa import views
+
+
+class IdConverter:
+    """The archive's ids: letters, digits, '-', '_', '.', ':'; never ending in '.json'."""
+
+    regex = r"[A-Za-z0-9][A-Za-z0-9._:-]*?"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(IdConverter, "rid")
+
+
+def page(route: str, view, name: str):
+    """The HTML page at ROUTE/ and its JSON twin at ROUTE.json."""
+    return [
+        path(f"{route}/" if route else "", view, name=name),
+        path(f"{route}.json" if route else "index.json", view, {"as_json": True}, name=f"{name}-json"),
+    ]
+
+
+urlpatterns = [
+    *page("", views.home, "home"),
+    *page("specialties/<rid:specialty_id>", views.specialty, "specialty"),
+    *page("qa/<rid:thread_id>", views.thread, "thread"),
+    *page("topics/<rid:topic_id>", views.topic, "topic"),
+    *page("guides/<rid:guide_id>", views.guide, "guide"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "curbside.web.qa.views.not_found"
+handler500 = "curbside.web.qa.views.server_error"
