@@ -187,7 +187,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         setup_django()
-        return args.func(args)
+        from django.db import DatabaseError
+
+        try:
+            return args.func(args)
+        except DatabaseError as exc:
+            err(f"the database refused the operation ({exc}). Nothing was imported or written.")
+            return 1
     except InputError as exc:
         err(f"{exc}\nNothing was imported or written.")
         return 1

@@ -70,6 +70,9 @@ class Cursor:
         return taken
 
     def expect(self, pattern: re.Pattern, what: str) -> re.Match:
+        if self.done():
+            last = self.lines[-1][0] if self.lines else 1
+            raise InputError(self.source, last, f"expected {what}, but the page ends here")
         number, line = self.take()
         match = pattern.fullmatch(line)
         if not match:

@@ -87,7 +87,8 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = CONFIG.data_dir / "static"
+STATIC_ROOT = CONFIG.data_dir / "static"  # where `curbside manage collectstatic` writes
+STATIC_ROOT.mkdir(exist_ok=True)
 # Serve straight from the app folders: no collectstatic step before the demo or tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

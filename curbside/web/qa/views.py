@@ -7,6 +7,7 @@ from typing import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from curbside.web.qa import pages
 from curbside.web.qa.context import DISCLAIMER
@@ -26,7 +27,9 @@ def respond(request: HttpRequest, template: str, build: Callable[[], dict], as_j
         raise
     if as_json:
         return JsonResponse({"ok": True, **data}, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    return render(request, template, {"data": data, "json_url": request.path.rstrip("/") + ".json"})
+    match = request.resolver_match
+    json_url = reverse(f"{match.url_name}-json", kwargs=match.kwargs)
+    return render(request, template, {"data": data, "json_url": json_url})
 
 
 def home(request, as_json=False):
