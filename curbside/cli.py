@@ -43,13 +43,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def import_paths(paths: Sequence[Path], quiet: bool = False) -> int:
     from rich.progress import Progress
 
-    from curbside import records as r
-    from curbside.ingest import read_path
+    from curbside.ingest import read_paths
     from curbside.web.qa.store import import_batch
 
-    batch = r.Batch()
-    for path in paths:
-        batch.extend(read_path(path))
+    batch = read_paths(paths)
     for warning in batch.warnings:
         err(f"warning: {warning}")
     total = len(batch.records)

@@ -24,6 +24,14 @@ READABLE_SUFFIXES = (".jsonl", ".json", ".xml", ".txt")
 NOT_DATA_NAMES = ("license", "licence", "readme", "copying", "notice")
 
 
+def read_paths(paths: Iterable[Path]) -> r.Batch:
+    """Read several files or directories as one batch (one import, one transaction)."""
+    batch = r.Batch()
+    for path in paths:
+        batch.extend(read_path(path))
+    return dedupe(batch)
+
+
 def read_path(path: Path) -> r.Batch:
     """Read a file, or every readable file below a directory in name order."""
     if path.is_dir():

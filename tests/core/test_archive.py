@@ -95,3 +95,13 @@ def test_unrecognised_text(tmp_path):
     path.write_text("just some words\nand more words.\n")
     with pytest.raises(InputError, match=r"notes\.txt:1: not a format curbside reads"):
         read_path(path)
+
+
+def test_same_record_in_two_files_is_imported_once(tmp_path):
+    from curbside.ingest import read_paths
+
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text(f"{HEADER}\n{SPECIALTY}\n")
+    b.write_text(f"{HEADER}\n{SPECIALTY}\n{DOCTOR}\n")
+    batch = read_paths([a, b])
+    assert [rec.id for rec in batch.records] == ["neurology", "dr-a"]

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_round_trip_is_byte_identical(run_cli, seed_page, seed_guide, tmp_path):
-    assert run_cli("import", seed_page, seed_guide, demo_archive())[0] == 0
+    status, _, err = run_cli("import", seed_page, seed_guide, demo_archive())
+    assert status == 0, err
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     assert run_cli("export", first)[0] == 0
     empty_database()
