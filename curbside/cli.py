@@ -8,14 +8,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
 from curbside import __version__
+from curbside.demo import DEMO_SOURCE_NAME, demo_archive
 from curbside.errors import ConfigError, CurbsideError, InputError
 
-DEMO_SOURCE_NAME = "Curbside demo content (fictional)"
 PROGRESS_THRESHOLD = 1000  # records; smaller imports finish before a bar is worth drawing
 
 
@@ -82,10 +81,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     count = write_archive_file(all_records(), path)
     print(f"Exported {count} records to {path}.")
     return 0
-
-
-def demo_archive() -> Path:
-    return Path(str(resources.files("curbside") / "demo" / "demo.jsonl"))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 import pytest
 
-from curbside.cli import demo_archive, main
+from curbside.cli import main
+from curbside.demo import demo_archive
 from curbside.web.qa import models as m
 
 ALL_MODELS = [m.Generated, m.GuideSection, m.Guide, m.ThreadTopic, m.Reply, m.Thread, m.Passage, m.Topic,

@@ -29,7 +29,7 @@ def free_port() -> int:
 def test_demo_sets_up_once(tmp_path):
     first = run(["demo", "--no-serve"], tmp_path)
     assert first.returncode == 0, first.stderr
-    from curbside.cli import demo_archive
+    from curbside.demo import demo_archive
 
     threads = sum('"kind": "thread"' in line for line in demo_archive().read_text(encoding="utf-8").splitlines())
     assert f"thread: {threads} new, 0 updated" in first.stdout

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from curbside.cli import demo_archive
+from curbside.demo import demo_archive
 from curbside.web.qa import models as m
 
 from .conftest import empty_database, snapshot

@@ -181,3 +181,10 @@ def test_text_is_escaped(client, db, run_cli, tmp_path):
     html = client.get(reverse("thread", args=["x1"])).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert "<img src=x" not in html
+
+
+def test_demo_pages_say_they_are_demo_content(client, demo):
+    html = client.get(reverse("thread", args=["demo-q001"])).content.decode()
+    assert "Demo content: this question, its asker and the doctor are fictional" in html
+    guide = m.Guide.objects.order_by("pk").first()
+    assert "Demo content:" in client.get(reverse("guide", args=[guide.pk])).content.decode()

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
 
+from curbside.demo import DEMO_SOURCE_NAME
 from curbside.text import excerpt
 from curbside.web.qa import models as m
 from curbside.web.qa.context import DISCLAIMER
@@ -126,6 +127,7 @@ def thread_page(thread_id: str) -> dict:
             },
             "reply": reply_data(getattr(thread, "reply", None)),
             "source": {"name": thread.source_name, "url": thread.source_url} if thread.source_name else None,
+            "demo": thread.source_name == DEMO_SOURCE_NAME,
         },
         "more_info": generated_data(generated.get("more_info")),
         "similar": similar_threads,
@@ -210,6 +212,7 @@ def guide_page(guide_id: str) -> dict:
             "intro": guide.intro,
             "sections": [{"heading": s.heading, "blocks": s.blocks} for s in guide.sections.all()],
             "source": {"name": guide.source_name, "url": guide.source_url} if guide.source_name else None,
+            "demo": guide.source_name == DEMO_SOURCE_NAME,
         },
         "disclaimer": DISCLAIMER,
     }
