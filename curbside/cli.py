@@ -94,6 +94,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if demo_threads:
         print(f"Demo content already imported ({demo_threads} threads); not importing it again.")
     else:
+        print("Importing the demo content and building the search index (the first time takes a minute)…")
         import_paths([demo_archive()])
     print(f"Database: {settings.DATABASES['default']['NAME']}")
     if args.no_serve:
@@ -120,6 +121,71 @@ def serve(host: str, port: int) -> int:
     print(f"Curbside is running at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     waitress.serve(application, host=host, port=port, threads=8, _quiet=True)
     return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from curbside.web.qa import indexing
+
+    console = Console(stderr=True)
+    with console.status("Rebuilding the search index") as status:
+        count = indexing.rebuild(progress=lambda step: status.update(f"Rebuilding the search index: {step}"))
+        done = indexing.pending_jobs().update(done_at=timezone_now())
+    print(f"Search index rebuilt: {count} threads ({done} queued changes included).")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from curbside.web.qa import indexing
+
+    done = indexing.process_jobs()
+    print(f"Search index up to date ({done} queued changes applied).")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    import json
+
+    from curbside.search.documents import Filters
+    from curbside.web.qa import indexing
+
+    engine = indexing.get_engine()
+    if engine is None:
+        raise ConfigError("there is no search index yet: run `curbside reindex`")
+    query = sys.stdin.read() if args.query == "-" else args.query
+    hits = engine.search(query, k=args.k, filters=Filters(specialty=args.specialty, topic=args.topic))
+    if args.json:
+        print(json.dumps([{"id": h.id, "score": round(h.score, 6), "parts": h.parts} for h in hits], indent=2))
+    else:
+        for rank, hit in enumerate(hits, start=1):
+            print(f"{rank:2d}. {hit.score:.3f}  {hit.id}  {engine.table.questions[engine.row_of[hit.id]][:90]!r}")
+    return 0
+
+
+def cmd_bench_run(args: argparse.Namespace) -> int:
+    from curbside import bench
+    from curbside.config import load_config
+
+    cache = load_config().data_dir / "embeddings.sqlite3"
+    stats = bench.run(args.corpus, args.queries, args.k, args.out, cache)
+    print(f"Indexed {stats.documents} documents in {stats.index_seconds:.1f} s; searched {stats.queries} "
+          f"queries in {stats.search_seconds:.1f} s; wrote {args.out}.")
+    return 0
+
+
+def cmd_bench_score(args: argparse.Namespace) -> int:
+    from curbside import bench
+
+    for name, value in bench.score(args.run, args.qrels, args.relevant).items():
+        print(f"{name:<10} {value:.4f}")
+    return 0
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -169,6 +235,33 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file", metavar="FILE", help="where to write; - for standard output")
     exp.set_defaults(func=cmd_export)
 
+    reindex = sub.add_parser("reindex", help="rebuild the search index from the database")
+    reindex.set_defaults(func=cmd_reindex)
+    index = sub.add_parser("index", help="apply queued changes to the search index")
+    index.set_defaults(func=cmd_index)
+
+    search = sub.add_parser("search", help="search answered questions from the command line")
+    search.add_argument("query", help="what to look for; - reads standard input")
+    search.add_argument("-k", type=int, default=10, help="how many results (default 10)")
+    search.add_argument("--specialty", help="only this specialty id")
+    search.add_argument("--topic", help="only this topic id")
+    search.add_argument("--json", action="store_true", help="print JSON")
+    search.set_defaults(func=cmd_search)
+
+    bench = sub.add_parser("bench", help="benchmark the search engine (runs and scores)")
+    bench_sub = bench.add_subparsers(dest="bench_command", required=True, metavar="STEP")
+    bench_run = bench_sub.add_parser("run", help="index a corpus, search the queries, write a TREC run")
+    bench_run.add_argument("--corpus", type=Path, required=True, help="JSONL with id, question, answer")
+    bench_run.add_argument("--queries", type=Path, required=True, help="JSONL with id, text")
+    bench_run.add_argument("--k", type=int, default=100, help="results per query (default 100)")
+    bench_run.add_argument("--out", type=Path, required=True, help="the run file to write")
+    bench_run.set_defaults(func=cmd_bench_run, django=False)
+    bench_score = bench_sub.add_parser("score", help="score a TREC run against qrels")
+    bench_score.add_argument("--run", type=Path, required=True)
+    bench_score.add_argument("--qrels", type=Path, required=True, help="TSV: qid docid level")
+    bench_score.add_argument("--relevant", type=int, default=3, help="lowest relevant level (default 3)")
+    bench_score.set_defaults(func=cmd_bench_score, django=False)
+
     manage = sub.add_parser("manage", help="run a Django management command (e.g. createsuperuser)")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
@@ -178,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if not getattr(args, "django", True):
+            return args.func(args)
         setup_django()
         from django.db import DatabaseError
 

@@ -33,6 +33,8 @@ urlpatterns = [
     *page("qa/<rid:thread_id>", views.thread, "thread"),
     *page("topics/<rid:topic_id>", views.topic, "topic"),
     *page("guides/<rid:guide_id>", views.guide, "guide"),
+    *page("search", views.search, "search"),
+    path("suggest.json", views.suggest, name="suggest"),
     path("admin/", admin.site.urls),
 ]
 

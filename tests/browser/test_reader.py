@@ -46,3 +46,22 @@ def test_guide_page_and_phone_width(site, page):
     expect(page.locator("article.guide ul li").first).to_have_text("Stress and anxiety")
     # Readable on a phone: nothing forces sideways scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_suggestions_appear_while_typing(live_server, page, seed_page):
+    from curbside.demo import demo_archive
+    from curbside.web.qa import indexing
+
+    assert main(["import", str(demo_archive())]) == 0
+    indexing.process_jobs()
+    page.goto(live_server.url + "/search/")
+    page.locator("#q").press_sequentially("burning in my chest after dinner", delay=20)
+    suggestions = page.locator("#q-suggestions li a")
+    expect(suggestions.first).to_be_visible()
+    assert 1 <= suggestions.count() <= 5
+    assert any("heartburn" in t.lower() or "chest" in t.lower() for t in suggestions.all_inner_texts())
+    suggestions.first.click()
+    page.wait_for_url("**/qa/**")
+    # Without JavaScript the same box still searches.
+    page.goto(live_server.url + "/search/?q=heartburn")
+    expect(page.locator("ol.results li").first).to_contain_text("eartburn")

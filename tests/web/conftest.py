@@ -41,3 +41,20 @@ def seeded(db, run_cli, seed_page, seed_guide):
 def demo(db, run_cli):
     status, _, err = run_cli("import", demo_archive())
     assert status == 0, err
+
+
+@pytest.fixture(autouse=True)
+def own_search_index(settings, tmp_path):
+    """Each test gets its own index folder; the embedding cache (content-addressed) is shared."""
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+
+
+@pytest.fixture
+def indexed(db, run_cli, seed_page, seed_guide):
+    """Demo content and the seed page, imported and indexed."""
+    from curbside.web.qa import indexing
+
+    status, _, err = run_cli("import", demo_archive(), seed_page, seed_guide)
+    assert status == 0, err
+    indexing.process_jobs()
+    return m.Thread.objects.get(title="Facial spasms")

@@ -163,3 +163,20 @@ class Generated(models.Model):
     class Meta:
         verbose_name_plural = "generated content"
         constraints = [models.UniqueConstraint(fields=["thread", "field"], name="one_generated_per_field")]
+
+
+class IndexJob(models.Model):
+    """A recorded request to bring the search index up to date with a thread.
+
+    Written in the same transaction as the change; processed after it commits. A job
+    left pending by a crash is picked up by the next `curbside index` or `reindex`.
+    """
+
+    ACTIONS = [("update", "update"), ("delete", "delete"), ("rebuild", "rebuild")]
+    thread_id = models.CharField(max_length=ID_LENGTH, blank=True)
+    action = models.CharField(max_length=10, choices=ACTIONS)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -3,6 +3,8 @@ render the same dict, so they cannot disagree."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -11,10 +13,18 @@ from django.urls import reverse
 
 from curbside.demo import DEMO_SOURCE_NAME
 from curbside.text import excerpt
+from curbside.search.documents import Filters
+from curbside.search.snippet import snippet
+from curbside.web.qa import indexing
 from curbside.web.qa import models as m
 from curbside.web.qa.context import DISCLAIMER
 
 EXCERPT_CHARS = 220
+SIMILAR_COUNT = 5
+SEARCH_RESULTS = 20
+MAX_QUERY_CHARS = 20_000
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+SUGGESTION_COUNT = 5
 ASKED_FOR_LABELS = {"child": "asked about their child", "parent": "asked about a parent",
                     "other": "asked about someone else"}
 
@@ -108,10 +118,11 @@ def thread_page(thread_id: str) -> dict:
         raise Http404("No published question with this address.") from None
     generated = {g.field: g for g in thread.generated.select_related("reviewed_by")}
     similar = generated.get("similar")
-    similar_threads = []
-    if similar:
-        found = with_reply(public_threads()).in_bulk(similar.value)
-        similar_threads = [thread_summary(found[i]) for i in similar.value if i in found and i != thread.id]
+    similar_ids, similar_source = engine_similar(thread)
+    if similar_ids is None and similar:
+        similar_ids, similar_source = list(similar.value), generated_data(similar)
+    found = with_reply(public_threads()).in_bulk(similar_ids or [])
+    similar_threads = [thread_summary(found[i]) for i in similar_ids or [] if i in found and i != thread.id]
     topics = [tt.topic for tt in thread.thread_topics.select_related("topic__specialty")]
     title = generated.get("title")
     return {
@@ -131,10 +142,20 @@ def thread_page(thread_id: str) -> dict:
         },
         "more_info": generated_data(generated.get("more_info")),
         "similar": similar_threads,
-        "similar_provenance": generated_data(similar) if similar else None,
+        "similar_provenance": similar_source,
         "related_faq": [topic_label(t) for t in topics],
         "disclaimer": DISCLAIMER,
     }
+
+
+def engine_similar(thread: m.Thread) -> tuple[list[str] | None, dict | None]:
+    """Similar Q&A chosen by the search engine, or (None, None) when there is no index yet."""
+    engine = indexing.get_engine()
+    if engine is None:
+        return None, None
+    query = None if thread.id in engine.row_of else f"{thread.title}\n{thread.body}"
+    hits = engine.similar(thread.id, k=SIMILAR_COUNT, query=query)
+    return [h.id for h in hits], {"method": "engine", "generator": f"curbside search ({engine.embedder.name} + BM25)"}
 
 
 def paginate(queryset, page_number: str | None) -> tuple[list, dict]:
@@ -214,5 +235,60 @@ def guide_page(guide_id: str) -> dict:
             "source": {"name": guide.source_name, "url": guide.source_url} if guide.source_name else None,
             "demo": guide.source_name == DEMO_SOURCE_NAME,
         },
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def search_filters(params) -> tuple[Filters, dict]:
+    """Filters from the query string; values that do not parse are ignored and reported."""
+    problems = {}
+    dates = {}
+    for key in ("from", "to"):
+        value = (params.get(key) or "").strip()
+        if value and not DATE.fullmatch(value):
+            problems[key] = f"'{value}' is not a date like 2025-01-31; ignored"
+            value = ""
+        dates[key] = value or None
+    filters = Filters(specialty=params.get("specialty") or None, topic=params.get("topic") or None,
+                      date_from=dates["from"], date_to=dates["to"])
+    return filters, problems
+
+
+def search_page(params) -> dict:
+    query = (params.get("q") or "")[:MAX_QUERY_CHARS]
+    filters, problems = search_filters(params)
+    engine = indexing.get_engine()
+    hits = engine.search(query, k=SEARCH_RESULTS, filters=filters) if engine and query.strip() else []
+    found = with_reply(public_threads()).in_bulk([h.id for h in hits])
+    results = []
+    for hit in hits:
+        if hit.id not in found:
+            continue  # deleted since the index was built; the queued job will catch up
+        thread = found[hit.id]
+        results.append({**thread_summary(thread), "score": round(hit.score, 4),
+                        "question_snippet": snippet(thread.body, query),
+                        "reply_snippet": snippet(thread.reply.body, query) if getattr(thread, "reply", None) else []})
+    return {
+        "page": "search", "query": query,
+        "filters": {"specialty": filters.specialty, "topic": filters.topic,
+                    "from": filters.date_from, "to": filters.date_to},
+        "problems": problems,
+        "results": results,
+        "index_ready": engine is not None,
+        "specialties": [{"id": s.id, "name": s.name} for s in m.Specialty.objects.order_by("name")],
+        "topics": [{"id": t.id, "name": t.name} for t in m.Topic.objects.order_by("name")],
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def suggestions(params) -> dict:
+    query = (params.get("q") or "")[:MAX_QUERY_CHARS]
+    engine = indexing.get_engine()
+    hits = engine.search(query, k=SUGGESTION_COUNT) if engine and len(query.strip()) >= 3 else []
+    found = public_threads().in_bulk([h.id for h in hits])
+    return {
+        "page": "suggestions", "query": query,
+        "suggestions": [{"id": h.id, "title": found[h.id].title, "url": reverse("thread", args=[h.id]),
+                         "question_excerpt": excerpt(found[h.id].body, 140)} for h in hits if h.id in found],
         "disclaimer": DISCLAIMER,
     }

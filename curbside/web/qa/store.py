@@ -15,6 +15,7 @@ from django.db import transaction
 
 from curbside import records as r
 from curbside.ingest import check_references
+from curbside.web.qa import indexing
 from curbside.web.qa import models as m
 
 CHUNK = 500
@@ -141,6 +142,7 @@ def write_chunk(kind: str, records: list[r.Record], summary: ImportSummary) -> N
     model.objects.bulk_create(rows, update_conflicts=True, unique_fields=["id"], update_fields=update_fields)
     if kind == "thread":
         write_thread_parts(changed)
+        indexing.record_change([rec.id for rec in changed])
     elif kind == "guide":
         write_guide_sections(changed)
 

@@ -29,6 +29,8 @@ def respond(request: HttpRequest, template: str, build: Callable[[], dict], as_j
         return JsonResponse({"ok": True, **data}, json_dumps_params={"ensure_ascii": False, "indent": 2})
     match = request.resolver_match
     json_url = reverse(f"{match.url_name}-json", kwargs=match.kwargs)
+    if request.GET:
+        json_url += "?" + request.GET.urlencode()
     return render(request, template, {"data": data, "json_url": json_url})
 
 
@@ -66,3 +68,11 @@ def server_error(request):
         return error_json(500, "Something went wrong on our side. Please try again later.")
     return render(request, "qa/error.html", {"status": 500, "message": "Something went wrong on our side."},
                   status=500)
+
+
+def search(request, as_json=False):
+    return respond(request, "qa/search.html", lambda: pages.search_page(request.GET), as_json)
+
+
+def suggest(request):
+    return JsonResponse({"ok": True, **pages.suggestions(request.GET)}, json_dumps_params={"ensure_ascii": False})
