@@ -117,3 +117,19 @@ def test_a_failed_rebuild_leaves_the_old_index_in_use(client, indexed):
 def test_search_without_an_index_says_so(client, db):
     data = search(client, q="anything")
     assert data["index_ready"] is False and data["results"] == []
+
+
+def test_database_vector_search_agrees_with_exact_search(indexed):
+    """On PostgreSQL nearest neighbours come from pgvector's HNSW; on SQLite from exact
+    search. Both must give the same ranking on this corpus."""
+    from curbside.search.vectors import VectorIndex
+    from curbside.web.qa import pgvectors
+
+    engine = indexing.get_engine()
+    exact = {f: VectorIndex(i.vectors) for f, i in engine.dense.items()}
+    if pgvectors.enabled():
+        assert all(isinstance(i, pgvectors.PgVectorIndex) for i in engine.dense.values())
+    for query in ("eyelid twitching", "heartburn at night", "baby with a fever", "ringing in my ears"):
+        for field in ("question", "answer"):
+            vector = engine.query_vector(query)
+            assert list(engine.dense[field].nearest(vector, 10)[0]) == list(exact[field].nearest(vector, 10)[0])

@@ -26,6 +26,7 @@ from curbside.search.documents import SearchDoc
 from curbside.search.embed import CachedEmbedder, MiniLM
 from curbside.search.engine import SearchEngine
 from curbside.web.qa import models as m
+from curbside.web.qa import pgvectors
 
 _lock = threading.Lock()
 # The loaded index is kept per process; "version" is the folder it was loaded from.
@@ -69,6 +70,10 @@ def rebuild(progress: Callable[[str], None] | None = None) -> int:
     """Build a complete new index from the database and make it the live one."""
     docs = [thread_doc(t) for t in searchable_threads().order_by("pk").iterator(chunk_size=2000)]
     engine = SearchEngine.build(docs, embedder(), progress=progress)
+    if pgvectors.enabled():
+        for field, index in engine.dense.items():
+            pgvectors.replace_all(field, engine.table.ids, index.vectors)
+        use_pgvector(engine)
     root = index_root()
     root.mkdir(parents=True, exist_ok=True)
     version = f"v{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -80,6 +85,12 @@ def rebuild(progress: Callable[[str], None] | None = None) -> int:
         _state.update(engine=engine, version=str(root / version))
     remove_old_versions(root, keep=version)
     return len(docs)
+
+
+def use_pgvector(engine: SearchEngine) -> None:
+    """Let pgvector's HNSW index find the nearest neighbours on PostgreSQL."""
+    engine.dense = {field: pgvectors.PgVectorIndex(index.vectors, field, engine.row_of)
+                    for field, index in engine.dense.items()}
 
 
 def remove_old_versions(root: Path, keep: str) -> None:
@@ -101,6 +112,8 @@ def get_engine() -> SearchEngine | None:
         engine = SearchEngine.load(folder, embedder())
     except (FileNotFoundError, ValueError):
         return None
+    if pgvectors.enabled():
+        use_pgvector(engine)
     with _lock:
         _state.update(engine=engine, version=str(folder))
     return engine
