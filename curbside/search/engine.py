@@ -11,7 +11,7 @@ scores are min-max normalised per query and summed with the weights in ``Ranking
 from __future__ import annotations
 
 import json
-import shutil
+import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -227,6 +227,7 @@ class SearchEngine:
 
 
 def bm25_index(corpus_tokens: list[list[str]]) -> bm25s.BM25:
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG to stdout
     index = bm25s.BM25()
     # bm25s refuses an empty corpus and empty documents; a placeholder token keeps rows aligned.
     index.index([tokens or ["\x00"] for tokens in corpus_tokens] or [["\x00"]], show_progress=False)
