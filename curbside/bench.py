@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -23,8 +23,16 @@ from curbside.search.documents import SearchDoc
 from curbside.search.embed import CachedEmbedder, MiniLM
 from curbside.search.engine import SearchEngine
 
-RUN_TAG = "curbside"
 RELEVANT_LEVEL = 3
+# Reference systems built from the same engine with all weight on one ranker, so that a
+# comparison with them is measured in the same run, on the same tokens and vectors.
+SYSTEMS = {
+    "curbside": {},
+    "bm25-question": {"lexical_question": 1.0, "lexical_answer": 0.0, "dense_question": 0.0, "dense_answer": 0.0},
+    "bm25-answer": {"lexical_question": 0.0, "lexical_answer": 1.0, "dense_question": 0.0, "dense_answer": 0.0},
+    "dense-question": {"lexical_question": 0.0, "lexical_answer": 0.0, "dense_question": 1.0, "dense_answer": 0.0},
+    "dense-answer": {"lexical_question": 0.0, "lexical_answer": 0.0, "dense_question": 0.0, "dense_answer": 1.0},
+}
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
@@ -70,16 +78,18 @@ class RunStats:
     search_seconds: float
 
 
-def run(corpus: Path, query_file: Path, k: int, out: Path, cache: Path | None) -> RunStats:
+def run(corpus: Path, query_file: Path, k: int, out: Path, cache: Path | None,
+        system: str = "curbside") -> RunStats:
     docs = corpus_docs(corpus)
     topics = queries(query_file)
     started = time.perf_counter()
     engine = SearchEngine.build(docs, CachedEmbedder(MiniLM(), cache))
+    engine.ranking = replace(engine.ranking, **SYSTEMS[system])
     indexed = time.perf_counter()
     lines = []
     for qid, text in topics:
         for rank, hit in enumerate(engine.search(text, k=k, relevant_only=False), start=1):
-            lines.append(f"{qid} Q0 {hit.id} {rank} {hit.score:.6f} {RUN_TAG}\n")
+            lines.append(f"{qid} Q0 {hit.id} {rank} {hit.score:.6f} {system}\n")
     searched = time.perf_counter()
     tmp = out.with_name(out.name + ".partial")
     tmp.write_text("".join(lines), encoding="utf-8")

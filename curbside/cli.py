@@ -168,7 +168,7 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
     from curbside.config import load_config
 
     cache = load_config().data_dir / "embeddings.sqlite3"
-    stats = bench.run(args.corpus, args.queries, args.k, args.out, cache)
+    stats = bench.run(args.corpus, args.queries, args.k, args.out, cache, args.system)
     print(f"Indexed {stats.documents} documents in {stats.index_seconds:.1f} s; searched {stats.queries} "
           f"queries in {stats.search_seconds:.1f} s; wrote {args.out}.")
     return 0
@@ -255,6 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench_run.add_argument("--queries", type=Path, required=True, help="JSONL with id, text")
     bench_run.add_argument("--k", type=int, default=100, help="results per query (default 100)")
     bench_run.add_argument("--out", type=Path, required=True, help="the run file to write")
+    bench_run.add_argument("--system", default="curbside", choices=["curbside", "bm25-question", "bm25-answer",
+                                                                      "dense-question", "dense-answer"],
+                           help="the product's ranking (default), or one ranker alone for reference")
     bench_run.set_defaults(func=cmd_bench_run, django=False)
     bench_score = bench_sub.add_parser("score", help="score a TREC run against qrels")
     bench_score.add_argument("--run", type=Path, required=True)
