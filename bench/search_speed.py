@@ -69,6 +69,48 @@ def grow(docs: list[SearchDoc], vectors: dict[str, np.ndarray], size: int, seed:
     return SearchEngine(table, lexical, dense, MiniLM(), Ranking())
 
 
+class PostgresVectors(VectorIndex):
+    """The product's pgvector query (curbside/web/qa/pgvectors.py) over psycopg, without Django."""
+
+    def __init__(self, vectors: np.ndarray, field: str, row_of: dict[str, int], conn):
+        super().__init__(vectors)
+        self.field, self.row_of, self.conn = field, row_of, conn
+
+    def nearest(self, query: np.ndarray, k: int):
+        from curbside.web.qa.pgvectors import EF_SEARCH, literal, nearest_sql
+
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            cur.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, k)}")
+            vector = literal(query)
+            cur.execute(nearest_sql(self.field, k), [vector, vector])
+            found = [(self.row_of[d], s) for d, s in cur.fetchall() if d in self.row_of]
+        return np.array([r for r, _ in found], dtype=np.int64), np.array([s for _, s in found], dtype=np.float32)
+
+
+def load_postgres(engine: SearchEngine, url: str) -> float:
+    """Copy the grown vectors into pgvector (as `curbside reindex` does) and search there."""
+    import psycopg
+
+    from curbside.web.qa.pgvectors import TABLE, hnsw_index_sql, literal
+
+    conn = psycopg.connect(url, autocommit=True)
+    start = time.perf_counter()
+    with conn.cursor() as cur:
+        cur.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cur.execute(f"CREATE TABLE {TABLE} (doc_id text NOT NULL, field text NOT NULL, "
+                    f"embedding vector(384) NOT NULL, PRIMARY KEY (field, doc_id))")
+        for field, index in engine.dense.items():
+            with cur.copy(f"COPY {TABLE} (doc_id, field, embedding) FROM STDIN") as copy:
+                for doc_id, vector in zip(engine.table.ids, index.vectors):
+                    copy.write_row((doc_id, field, literal(vector)))
+        cur.execute("SET maintenance_work_mem = '2GB'")
+        for field in engine.dense:
+            cur.execute(hnsw_index_sql(field))
+    engine.dense = {f: PostgresVectors(i.vectors, f, engine.row_of, conn) for f, i in engine.dense.items()}
+    return time.perf_counter() - start
+
+
 def measure(engine: SearchEngine, queries: list[str]) -> dict:
     engine.search("warm up the model", k=5)
     times = []
@@ -84,6 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--postgres", metavar="URL", help="also measure with pgvector at this database URL")
     parser.add_argument("--cache", type=Path, default=Path(os.environ.get("CURBSIDE_DATA_DIR", "/tmp")) / "embeddings.sqlite3")
     args = parser.parse_args()
     docs = real_corpus()
@@ -97,8 +140,13 @@ def main() -> None:
         built = time.perf_counter() - start
         result = measure(engine, queries)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"| {size:,} | {built:.0f} s | {result['p50_ms']:.1f} ms | {result['p95_ms']:.1f} ms | "
-              f"{result['max_ms']:.1f} ms | {peak:,.0f} MiB |", flush=True)
+        print(f"| SQLite default (files) | {size:,} | {built:.0f} s | {result['p50_ms']:.1f} ms | "
+              f"{result['p95_ms']:.1f} ms | {result['max_ms']:.1f} ms | {peak:,.0f} MiB |", flush=True)
+        if args.postgres:
+            loaded = load_postgres(engine, args.postgres)
+            result = measure(engine, queries)
+            print(f"| PostgreSQL + pgvector | {size:,} | {built + loaded:.0f} s | {result['p50_ms']:.1f} ms | "
+                  f"{result['p95_ms']:.1f} ms | {result['max_ms']:.1f} ms | (client) |", flush=True)
         del engine
 
 

@@ -61,7 +61,12 @@ def main() -> None:
                 if not line and server.poll() is not None:
                     sys.exit("curbside demo stopped")
             base = f"http://127.0.0.1:{port}/suggest.json?q="
-            urllib.request.urlopen(base + "warm+up+the+model", timeout=60).read()
+            for _ in range(100):  # the URL is printed just before the server starts listening
+                try:
+                    urllib.request.urlopen(base + "warm+up+the+model", timeout=60).read()
+                    break
+                except OSError:
+                    time.sleep(0.1)
             times = []
             for text in prefixes(args.requests):
                 start = time.perf_counter()
