@@ -12,13 +12,13 @@ nDCG gain level 3 -> 1, 4 -> 2.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from curbside.errors import InputError
+from curbside.ingest.jsonl import json_lines
 from curbside.search.documents import SearchDoc
 from curbside.search.embed import CachedEmbedder, MiniLM
 from curbside.search.engine import SearchEngine
@@ -38,16 +38,7 @@ SYSTEMS = {
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
     try:
         with path.open(encoding="utf-8") as f:
-            for number, line in enumerate(f, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(str(path), number, f"not valid JSON ({exc.msg})") from None
-                if not isinstance(data, dict):
-                    raise InputError(str(path), number, "each line must be a JSON object")
-                yield number, data
+            yield from json_lines(f, str(path))
     except OSError as exc:
         raise InputError(str(path), None, f"cannot read the file ({exc.strerror})") from None
 

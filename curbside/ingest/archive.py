@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, TextIO
 
 from curbside import records as r
 from curbside.errors import InputError
+from curbside.ingest.jsonl import json_lines
 
 FORMAT_NAME = "curbside-archive"
 VERSION = 1
@@ -261,17 +262,11 @@ def read_archive(stream: Iterable[str], source: str) -> r.Batch:
     batch = r.Batch()
     lines = iter(stream)
     read_header(next(lines, ""), source)
-    for number, line in enumerate(lines, start=2):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(source, number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    for number, data in json_lines(lines, source, start=2):
         try:
             batch.add(record_from_dict(data), source, number)
         except FieldError as exc:
-            label = f"{data.get('kind')} {data.get('id')!r}: " if isinstance(data, dict) and "id" in data else ""
+            label = f"{data.get('kind')} {data.get('id')!r}: " if "id" in data else ""
             raise InputError(source, number, f"{label}{exc}") from None
     return batch
 

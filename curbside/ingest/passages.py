@@ -12,6 +12,7 @@ from typing import Iterable
 
 from curbside import records as r
 from curbside.errors import InputError
+from curbside.ingest.jsonl import json_lines
 
 MEDQUAD_LICENCE = "CC BY 4.0"
 # The authors released these answers only as judged evaluation data: keep them out of
@@ -103,15 +104,7 @@ def looks_like_corpus(first_line: str) -> bool:
 
 def read_corpus(lines: Iterable[str], source: str) -> r.Batch:
     batch = r.Batch()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(source, number, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
-        if not isinstance(data, dict):
-            raise InputError(source, number, "a corpus line must be a JSON object")
+    for number, data in json_lines(lines, source):
         missing = sorted({"id", "question", "answer"} - set(data))
         if missing:
             raise InputError(source, number, f"missing required key {missing[0]!r}")
