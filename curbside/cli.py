@@ -107,9 +107,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    from curbside.web.qa import indexing
+
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise ConfigError("the database has unapplied migrations: run `curbside migrate` first")
+    if indexing.catch_up_in_background():
+        print("Bringing the search index up to date in the background; search works when it is done.")
     return serve(args.host or settings.CONFIG.host, args.port or settings.CONFIG.port)
 
 

@@ -99,3 +99,28 @@ def test_import_error_exit_status_and_message(tmp_path):
     assert result.returncode == 1
     assert f"{bad}:2: specialty 'x': missing required key 'name' in 'specialty'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_builds_a_missing_index_in_the_background(tmp_path):
+    assert run(["demo", "--no-serve"], tmp_path).returncode == 0
+    import shutil
+
+    shutil.rmtree(tmp_path / "index")  # as if the index folder had been lost
+    port = free_port()
+    environ = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, "CURBSIDE_DATA_DIR": str(tmp_path)}
+    server = subprocess.Popen([CURBSIDE, "serve", "--port", str(port)], env=environ,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        results = []
+        deadline = time.time() + 120
+        while not results and time.time() < deadline:
+            try:
+                data = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/search.json?q=heartburn", timeout=5))
+                results = data["results"]
+            except OSError:
+                pass
+            time.sleep(0.5)
+        assert results, "the index was not rebuilt"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

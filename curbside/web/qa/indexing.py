@@ -125,6 +125,28 @@ def record_change(thread_ids, action: str = "update") -> None:
     transaction.on_commit(process_jobs)
 
 
+def catch_up_in_background() -> threading.Thread | None:
+    """At server start: build the index if there is none, or apply jobs a crash left queued."""
+    if current_version() is not None and not pending_jobs().exists():
+        return None
+
+    def work():
+        from django.db import connection
+
+        try:
+            if current_version() is None:
+                rebuild()
+                pending_jobs().update(done_at=timezone.now())
+            else:
+                process_jobs()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work, name="curbside-index-catch-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def pending_jobs():
     return m.IndexJob.objects.filter(done_at__isnull=True)
 
