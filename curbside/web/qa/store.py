@@ -149,12 +149,14 @@ def write_chunk(kind: str, records: list[r.Record], summary: ImportSummary) -> N
 
 def write_thread_parts(threads: list[r.Thread]) -> None:
     ids = [t.id for t in threads]
-    m.Reply.objects.filter(thread_id__in=ids).delete()
-    m.ThreadTopic.objects.filter(thread_id__in=ids).delete()
+    # Replies are upserted, not deleted and re-created: a delete would fire the reply
+    # signals and queue a second index job for threads this import already queued.
+    m.Reply.objects.filter(thread_id__in=[t.id for t in threads if t.reply is None]).delete()
     m.Reply.objects.bulk_create([
         m.Reply(thread_id=t.id, doctor_id=t.reply.doctor, body=t.reply.body, replied_at=t.reply.replied_at)
         for t in threads if t.reply
-    ])
+    ], update_conflicts=True, unique_fields=["thread"], update_fields=["doctor", "body", "replied_at"])
+    m.ThreadTopic.objects.filter(thread_id__in=ids).delete()
     m.ThreadTopic.objects.bulk_create([
         m.ThreadTopic(thread_id=t.id, topic_id=topic, position=i)
         for t in threads for i, topic in enumerate(t.topics)
