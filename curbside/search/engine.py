@@ -78,16 +78,18 @@ class DocTable:
                    [list(d.topics) for d in docs], [d.date for d in docs])
 
     def mask(self, filters: Filters) -> np.ndarray:
+        """Rows that pass the filters, computed with array comparisons (this runs per query)."""
         keep = np.ones(len(self.ids), dtype=bool)
-        for row in range(len(self.ids)):
-            if filters.specialty and self.specialties[row] != filters.specialty:
-                keep[row] = False
-            elif filters.topic and filters.topic not in self.topics[row]:
-                keep[row] = False
-            elif filters.date_from and (self.dates[row] or "") < filters.date_from:
-                keep[row] = False
-            elif filters.date_to and (self.dates[row] or "9999") > filters.date_to:
-                keep[row] = False
+        if filters.specialty:
+            keep &= np.array(self.specialties, dtype=object) == filters.specialty
+        if filters.date_from or filters.date_to:
+            dates = np.array([d or "" for d in self.dates], dtype=object)
+            if filters.date_from:
+                keep &= dates >= filters.date_from
+            if filters.date_to:
+                keep &= (dates <= filters.date_to) & (dates != "")
+        if filters.topic:
+            keep &= np.fromiter((filters.topic in t for t in self.topics), dtype=bool, count=len(self.ids))
         return keep
 
 
