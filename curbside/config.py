@@ -28,6 +28,11 @@ class Config:
     host: str
     port: int
     site_name: str
+    smtp_url: str | None = None
+    email_from: str = "Curbside <noreply@localhost>"
+    claim_minutes: int = 120
+    https: bool = False
+    rate_limits: bool = True
 
     @property
     def uses_postgres(self) -> bool:
@@ -86,6 +91,26 @@ def check_database_url(url: str) -> str:
     return url
 
 
+SMTP_SCHEMES = ("smtp", "smtps", "smtp+tls")
+
+
+def check_smtp_url(url: str | None) -> str | None:
+    """smtp://[user:password@]host[:port]; smtp+tls:// uses STARTTLS, smtps:// implicit TLS."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
+        raise ConfigError(
+            f"CURBSIDE_SMTP_URL must look like smtp://user:password@host:587 "
+            f"(schemes: {', '.join(SMTP_SCHEMES)}); got scheme {parts.scheme!r}"
+        )
+    try:
+        parts.port
+    except ValueError:
+        raise ConfigError("CURBSIDE_SMTP_URL has a port that is not a number") from None
+    return url
+
+
 def stored_secret_key(data_dir: Path) -> str:
     """A per-install random key kept in the data directory, so sessions survive restarts."""
     path = data_dir / "secret_key"
@@ -119,4 +144,9 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         host=env.get("CURBSIDE_HOST") or "127.0.0.1",
         port=env_int(env, "CURBSIDE_PORT", 8000, 1, 65535),
         site_name=env.get("CURBSIDE_SITE_NAME") or "Curbside",
+        smtp_url=check_smtp_url(env_secret(env, "CURBSIDE_SMTP_URL")),
+        email_from=env.get("CURBSIDE_EMAIL_FROM") or "Curbside <noreply@localhost>",
+        claim_minutes=env_int(env, "CURBSIDE_CLAIM_MINUTES", 120, 5, 7 * 24 * 60),
+        https=env_bool(env, "CURBSIDE_HTTPS", False),
+        rate_limits=env_bool(env, "CURBSIDE_RATE_LIMITS", True),
     )

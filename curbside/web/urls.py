@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from curbside.web.qa import views
 
@@ -36,6 +36,10 @@ urlpatterns = [
     *page("search", views.search, "search"),
     path("suggest.json", views.suggest, name="suggest"),
     path("admin/", admin.site.urls),
+    path("", include("curbside.web.qa.seo_urls")),
+    path("", include("curbside.web.service.urls")),
+    path("dashboard/", include("curbside.web.dashboard.urls")),
+    path("api/", include("curbside.web.api.urls")),
 ]
 
 handler404 = "curbside.web.qa.views.not_found"

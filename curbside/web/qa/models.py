@@ -35,6 +35,11 @@ class Doctor(models.Model):
     specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="doctors")
     hospital = models.TextField(null=True, blank=True)
     verified = models.BooleanField(default=False)
+    # Set for doctors who answer on this site (imported doctors have no account).
+    user = models.OneToOneField("auth.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="doctor")
+    licence_number = models.TextField(blank=True, default="", help_text="As entered by the doctor")
+    suspended = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]

@@ -38,6 +38,10 @@ class ImportSummary:
 
 # ---------------------------------------------------------------- records -> rows
 
+# Columns the archive does not carry: an import must leave them as the site set them.
+SITE_ONLY_FIELDS = {"user", "licence_number", "suspended"}
+
+
 def specialty_row(rec: r.Specialty) -> m.Specialty:
     return m.Specialty(id=rec.id, name=rec.name)
 
@@ -138,7 +142,8 @@ def write_chunk(kind: str, records: list[r.Record], summary: ImportSummary) -> N
     if not changed:
         return
     rows = [ROW_OF_KIND[kind](rec) for rec in changed]
-    update_fields = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+    update_fields = [f.name for f in model._meta.concrete_fields
+                     if not f.primary_key and f.name not in SITE_ONLY_FIELDS]
     model.objects.bulk_create(rows, update_conflicts=True, unique_fields=["id"], update_fields=update_fields)
     if kind == "thread":
         write_thread_parts(changed)

@@ -1,0 +1,2 @@
+# The versioned JSON API (django-ninja): filled in by curbside/web/api/.
+urlpatterns = []

@@ -1,0 +1,2 @@
+# The operator dashboard for moderators.
+urlpatterns = []

@@ -1,0 +1,102 @@
+"""The one place a question passes through between the asker's form and the queue.
+
+``screen`` decides where a question goes and what of it is published: the specialty queue,
+whether a moderator must look first (rules in ``hold_rules.json``), its urgency, and the
+text that will be public. The safety work (triage, routing, removal of personal details)
+plugs in here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import lru_cache
+from importlib import resources
+
+from django.utils import timezone
+
+from curbside.errors import ConfigError
+
+RULES_FILE = "hold_rules.json"
+RULE_KEYS = {"version", "new_account_hours", "hold_links", "flagged_words"}
+LINK = re.compile(r"(https?://|www\.)\S+|\b[\w-]+\.(com|net|org|info|biz|ru|cn|io)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Screening:
+    specialty_id: str
+    title: str
+    body: str
+    hold_reasons: tuple[str, ...] = ()
+    urgency: int = 0
+    details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HoldRules:
+    new_account_hours: int
+    hold_links: bool
+    flagged_words: tuple[str, ...]
+
+
+def parse_hold_rules(data: object, source: str = RULES_FILE) -> HoldRules:
+    """Strict: an unknown key or a wrong type is an error naming it, never ignored."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected an object")
+    unknown = set(data) - RULE_KEYS
+    if unknown:
+        raise ConfigError(f"{source}: unknown keys {sorted(unknown)}")
+    missing = RULE_KEYS - set(data)
+    if missing:
+        raise ConfigError(f"{source}: missing keys {sorted(missing)}")
+    if data["version"] != 1:
+        raise ConfigError(f"{source}: version must be 1")
+    hours = data["new_account_hours"]
+    if not isinstance(hours, int) or isinstance(hours, bool) or hours < 0:
+        raise ConfigError(f"{source}: new_account_hours must be a whole number >= 0")
+    if not isinstance(data["hold_links"], bool):
+        raise ConfigError(f"{source}: hold_links must be true or false")
+    words = data["flagged_words"]
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise ConfigError(f"{source}: flagged_words must be a list of non-empty strings")
+    return HoldRules(hours, data["hold_links"], tuple(w.strip().lower() for w in words))
+
+
+@lru_cache(maxsize=1)
+def hold_rules() -> HoldRules:
+    text = resources.files(__package__).joinpath(RULES_FILE).read_text(encoding="utf-8")
+    return parse_hold_rules(json.loads(text))
+
+
+def hold_reasons(asker, text: str, rules: HoldRules | None = None) -> list[str]:
+    rules = rules or hold_rules()
+    reasons = []
+    joined = getattr(asker, "date_joined", None)
+    if rules.new_account_hours and joined and timezone.now() - joined < timedelta(hours=rules.new_account_hours):
+        if not asker.questions.filter(state="answered").exists():
+            reasons.append("new account")
+    if rules.hold_links and LINK.search(text):
+        reasons.append("contains a link")
+    lowered = text.lower()
+    flagged = [w for w in rules.flagged_words if re.search(rf"\b{re.escape(w)}\b", lowered)]
+    if flagged:
+        reasons.append("flagged words: " + ", ".join(flagged))
+    return reasons
+
+
+def screen_text(text: str) -> str:
+    """Text that will be published (a reply, added information): returned as it will be
+    shown. The de-identification step belongs here."""
+    return text
+
+
+def screen(asker, draft) -> Screening:
+    text = f"{draft.title}\n{draft.body}"
+    return Screening(
+        specialty_id=draft.specialty_id,
+        title=screen_text(draft.title),
+        body=screen_text(draft.body),
+        hold_reasons=tuple(hold_reasons(asker, text)),
+    )
