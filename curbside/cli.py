@@ -96,6 +96,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     else:
         print("Importing the demo content and building the search index (the first time takes a minute)…")
         import_paths([demo_archive()])
+    from curbside.web.service.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts
+
+    created = ensure_demo_accounts()
+    if created:
+        print(f"Demo accounts (password {DEMO_PASSWORD!r}, local use only): {', '.join(created)}")
     print(f"Database: {settings.DATABASES['default']['NAME']}")
     if args.no_serve:
         return 0

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "curbside.web.qa",
     "curbside.web.service",
     "curbside.web.dashboard",
+    "curbside.web.api",
 ]
 
 MIDDLEWARE = [
@@ -41,6 +42,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Turns django-ratelimit's refusal into RATELIMIT_VIEW's 429 (instead of a 403).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a clear 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -64,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "curbside.web.qa.context.site",
+                "curbside.web.service.context.account",
             ],
         },
     },
@@ -151,6 +155,7 @@ globals().update(email_settings(CONFIG.smtp_url))
 CLAIM_MINUTES = CONFIG.claim_minutes
 
 # Protection
+CSRF_FAILURE_VIEW = "curbside.web.service.views.csrf_failure"
 RATELIMIT_ENABLE = CONFIG.rate_limits
 RATELIMIT_VIEW = "curbside.web.service.views.rate_limited"
 # Per-process memory cache: rate limits count per server process (waitress runs one).

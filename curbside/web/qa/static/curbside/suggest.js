@@ -1,4 +1,4 @@
-// As-you-type suggestions for any <input data-suggest="URL">: answered questions that may
+// As-you-type suggestions for any <input> or <textarea> with data-suggest="URL": answered questions that may
 // already hold the answer. Without JavaScript the form still searches.
 (function () {
   "use strict";
@@ -32,5 +32,5 @@
     });
     input.addEventListener("keydown", function (e) { if (e.key === "Escape") show([]); });
   }
-  document.querySelectorAll("input[data-suggest]").forEach(attach);
+  document.querySelectorAll("[data-suggest]").forEach(attach);
 })();
