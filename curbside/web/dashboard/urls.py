@@ -1,2 +1,11 @@
 # The operator dashboard for moderators.
-urlpatterns = []
+from django.urls import path
+
+from curbside.web.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("charts/<slug:name>.svg", views.chart, name="chart"),
+    path("<slug:name>.csv", views.export, name="export"),
+]

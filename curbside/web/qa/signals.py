@@ -10,7 +10,12 @@ from curbside.web.qa import models as m
 @receiver(post_save, sender=m.Thread)
 @receiver(post_delete, sender=m.Thread)
 def thread_changed(sender, instance, **kwargs):
-    indexing.record_change([instance.pk], "delete" if kwargs.get("signal") is post_delete else "update")
+    deleted = kwargs.get("signal") is post_delete
+    # Only answered threads are searchable: a new question waiting in the queue changes no
+    # index, but publishing or unpublishing one (a save of "status") does.
+    update_fields = kwargs.get("update_fields") or ()
+    if deleted or instance.status == "answered" or "status" in update_fields:
+        indexing.record_change([instance.pk], "delete" if deleted else "update")
 
 
 @receiver(post_save, sender=m.Reply)

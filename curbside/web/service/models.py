@@ -104,6 +104,8 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
+        # The history of one object: moderation pages and the dashboard's held share.
+        indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
