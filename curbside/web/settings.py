@@ -117,7 +117,7 @@ PAGE_SIZE = 20
 
 # Accounts and e-mail
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "my-questions"
+LOGIN_REDIRECT_URL = "after-login"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
+from django_ratelimit.decorators import ratelimit
+
 from curbside.web.qa import views
 
 
@@ -31,10 +33,12 @@ urlpatterns = [
     *page("", views.home, "home"),
     *page("specialties/<rid:specialty_id>", views.specialty, "specialty"),
     *page("qa/<rid:thread_id>", views.thread, "thread"),
+    path("qa/<rid:thread_id>/<slug:slug>/", views.thread, name="thread-canonical"),
     *page("topics/<rid:topic_id>", views.topic, "topic"),
     *page("guides/<rid:guide_id>", views.guide, "guide"),
     *page("search", views.search, "search"),
-    path("suggest.json", views.suggest, name="suggest"),
+    # Generous (a person types a few words a second) but bounded, per address.
+    path("suggest.json", ratelimit(key="ip", rate="120/m", block=True)(views.suggest), name="suggest"),
     path("admin/", admin.site.urls),
     path("", include("curbside.web.qa.seo_urls")),
     path("", include("curbside.web.service.urls")),
@@ -44,3 +48,4 @@ urlpatterns = [
 
 handler404 = "curbside.web.qa.views.not_found"
 handler500 = "curbside.web.qa.views.server_error"
+handler403 = "curbside.web.service.views.forbidden"

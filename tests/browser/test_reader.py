@@ -26,7 +26,7 @@ def test_seed_page_as_a_reader_sees_it(site, page):
     expect(page.locator(".similar .thread-summary")).to_have_count(4)
     expect(page.get_by_role("heading", name="Related FAQ")).to_be_visible()
     expect(page.locator(".related-faq li")).to_have_count(9)
-    expect(page.get_by_role("note", name="Medical disclaimer")).to_contain_text("not a diagnosis")
+    expect(page.get_by_role("complementary", name="Medical disclaimer")).to_contain_text("not a diagnosis")
 
     page.get_by_role("link", name="Read more: Understanding Facial Tics: When to Seek Medical Attention").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Understanding Facial Tics: When to Seek Medical Attention")

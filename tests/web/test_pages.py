@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from curbside.web.qa import models as m
 from curbside.web.qa.context import DISCLAIMER
+from curbside.web.qa.pages import thread_url
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def text_of(html: str) -> str:
 
 
 def test_seed_thread_page_shows_every_element(client, seeded):
-    response = client.get(reverse("thread", args=[seeded.id]))
+    response = client.get(reverse("thread", args=[seeded.id]), follow=True)
     assert response.status_code == 200
     text = text_of(response.content.decode())
     for expected in [
@@ -122,8 +123,8 @@ def every_public_url():
     for view, model in [("specialty", m.Specialty), ("topic", m.Topic), ("guide", m.Guide)]:
         for pk in model.objects.values_list("pk", flat=True):
             urls += [reverse(view, args=[pk]), reverse(f"{view}-json", args=[pk])]
-    for pk in m.Thread.objects.filter(status="answered").values_list("pk", flat=True):
-        urls += [reverse("thread", args=[pk]), reverse("thread-json", args=[pk])]
+    for thread in m.Thread.objects.filter(status="answered"):
+        urls += [thread_url(thread), reverse("thread-json", args=[thread.pk])]
     return urls
 
 
@@ -178,13 +179,13 @@ def test_text_is_escaped(client, db, run_cli, tmp_path):
         '"reply": {"doctor": "d", "body": "ok", "replied_at": "2025-01-02T00:00:00Z"}}\n'
     )
     assert run_cli("import", archive)[0] == 0
-    html = client.get(reverse("thread", args=["x1"])).content.decode()
+    html = client.get(reverse("thread", args=["x1"]), follow=True).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert "<img src=x" not in html
 
 
 def test_demo_pages_say_they_are_demo_content(client, demo):
-    html = client.get(reverse("thread", args=["demo-q001"])).content.decode()
+    html = client.get(reverse("thread", args=["demo-q001"]), follow=True).content.decode()
     assert "Demo content: this question, its asker and the doctor are fictional" in html
     guide = m.Guide.objects.order_by("pk").first()
     assert "Demo content:" in client.get(reverse("guide", args=[guide.pk])).content.decode()

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from curbside.web.qa import models as qa
 from curbside.web.service import workflow
-from curbside.web.service.markdown import render_reply
+from curbside.web.qa.markdown import render_reply
 from curbside.web.service.models import AuditEntry, Question
 
 # Transactional: e-mails and index updates are sent after commit, as in production.

@@ -4,6 +4,7 @@ render the same dict, so they cannot disagree."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -12,10 +13,11 @@ from django.http import Http404
 from django.urls import reverse
 
 from curbside.demo import DEMO_SOURCE_NAME
-from curbside.text import excerpt
+from curbside.text import excerpt, slugify
 from curbside.search.documents import Filters
 from curbside.search.snippet import snippet
 from curbside.web.qa import indexing
+from curbside.web.qa.markdown import render_reply
 from curbside.web.qa import models as m
 from curbside.web.qa.context import DISCLAIMER
 
@@ -25,6 +27,8 @@ SEARCH_RESULTS = 20
 MAX_QUERY_CHARS = 20_000
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 SUGGESTION_COUNT = 5
+SLUG_CHARS = 80
+UNTITLED_SLUG = "question"  # for titles with no ASCII letters or digits, e.g. Chinese ones
 ASKED_FOR_LABELS = {"child": "asked about their child", "parent": "asked about a parent",
                     "other": "asked about someone else"}
 
@@ -40,6 +44,31 @@ def iso(value) -> str | None:
 def public_threads():
     """Threads anyone may read: answered ones. Excerpts are reachable but never listed."""
     return m.Thread.objects.filter(status="answered")
+
+
+def title_slug(title: str) -> str:
+    """'Facial spasms' -> 'facial-spasms': the readable part of a Q&A page's address."""
+    slug = slugify(title)
+    if len(slug) > SLUG_CHARS:
+        slug = slug[:SLUG_CHARS].rsplit("-", 1)[0]
+    return slug or UNTITLED_SLUG
+
+
+def thread_url(thread: m.Thread) -> str:
+    """The canonical address of a Q&A page, /qa/ID/SLUG/; every list links here."""
+    return reverse("thread-canonical", args=[thread.id, title_slug(thread.title)])
+
+
+def thread_slug(thread_id: str) -> str:
+    """The slug a published thread's address should carry; 404 for anything not published."""
+    title = public_threads().filter(pk=thread_id).values_list("title", flat=True).first()
+    if title is None:
+        raise Http404("No published question with this address.")
+    return title_slug(title)
+
+
+def paged_url(url: str, pagination: dict) -> str:
+    return url if pagination["number"] == 1 else f"{url}?page={pagination['number']}"
 
 
 def asker_line(thread: m.Thread) -> str | None:
@@ -71,7 +100,7 @@ def reply_data(reply: m.Reply | None) -> dict | None:
     return {
         "doctor": doctor_data(reply.doctor),
         "doctor_line": f"Dr. {reply.doctor.name} reply {reply.doctor.specialty.name}",
-        "body": reply.body, "paragraphs": reply.body.splitlines(),
+        "body": reply.body, "paragraphs": reply.body.splitlines(), "html": render_reply(reply.body),
         "replied_at": iso(reply.replied_at), "reply_date": page_date(reply.replied_at),
     }
 
@@ -80,7 +109,7 @@ def thread_summary(thread: m.Thread) -> dict:
     """A thread as it appears in a list: the seed's Similar Q&A entry shape."""
     reply = getattr(thread, "reply", None)
     return {
-        "id": thread.id, "title": thread.title, "url": reverse("thread", args=[thread.id]),
+        "id": thread.id, "title": thread.title, "url": thread_url(thread),
         "question_excerpt": excerpt(thread.body, EXCERPT_CHARS),
         "doctor_line": f"Dr. {reply.doctor.name} reply {reply.doctor.specialty.name}" if reply else None,
         "reply_excerpt": excerpt(reply.body, EXCERPT_CHARS) if reply else None,
@@ -126,9 +155,9 @@ def thread_page(thread_id: str) -> dict:
     topics = [tt.topic for tt in thread.thread_topics.select_related("topic__specialty")]
     title = generated.get("title")
     return {
-        "page": "thread",
+        "page": "thread", "canonical": thread_url(thread),
         "thread": {
-            "id": thread.id, "title": thread.title, "url": reverse("thread", args=[thread.id]),
+            "id": thread.id, "title": thread.title, "url": thread_url(thread),
             "generated_title": title.value if title else None,
             "excerpt": thread.excerpt,
             "question": {
@@ -177,7 +206,7 @@ def home_page() -> dict:
     listed = Q(doctors__replies__thread__status="answered", doctors__replies__thread__excerpt=False)
     specialties = m.Specialty.objects.annotate(threads=Count("doctors__replies", filter=listed)).order_by("name")
     return {
-        "page": "home",
+        "page": "home", "canonical": reverse("home"),
         "latest": latest,
         "specialties": [{"id": s.id, "name": s.name, "threads": s.threads,
                          "url": reverse("specialty", args=[s.id])} for s in specialties],
@@ -193,9 +222,10 @@ def specialty_page(specialty_id: str, page_number: str | None) -> dict:
     except m.Specialty.DoesNotExist:
         raise Http404("No specialty with this address.") from None
     threads, pagination = paginate(listed_threads().filter(reply__doctor__specialty=specialty), page_number)
+    url = reverse("specialty", args=[specialty.id])
     return {
-        "page": "specialty",
-        "specialty": {"id": specialty.id, "name": specialty.name, "url": reverse("specialty", args=[specialty.id])},
+        "page": "specialty", "canonical": paged_url(url, pagination),
+        "specialty": {"id": specialty.id, "name": specialty.name, "url": url},
         "threads": [thread_summary(t) for t in threads],
         "pagination": pagination,
         "topics": [topic_label(t) for t in specialty.topics.select_related("specialty").order_by("name")],
@@ -210,7 +240,7 @@ def topic_page(topic_id: str, page_number: str | None) -> dict:
         raise Http404("No topic with this address.") from None
     threads, pagination = paginate(listed_threads().filter(thread_topics__topic=topic), page_number)
     return {
-        "page": "topic",
+        "page": "topic", "canonical": paged_url(reverse("topic", args=[topic.id]), pagination),
         "topic": topic_label(topic),
         "threads": [thread_summary(t) for t in threads],
         "pagination": pagination,
@@ -226,7 +256,7 @@ def guide_page(guide_id: str) -> dict:
     except m.Guide.DoesNotExist:
         raise Http404("No guide with this address.") from None
     return {
-        "page": "guide",
+        "page": "guide", "canonical": reverse("guide", args=[guide.id]),
         "guide": {
             "id": guide.id, "title": guide.title, "url": reverse("guide", args=[guide.id]),
             "topic": topic_label(guide.topic) if guide.topic else None,
@@ -254,6 +284,14 @@ def search_filters(params) -> tuple[Filters, dict]:
     return filters, problems
 
 
+def search_url(query: str, filters: Filters) -> str:
+    """The search page's own address with only the parameters that took effect."""
+    params = {"q": query.strip(), "specialty": filters.specialty, "topic": filters.topic,
+              "from": filters.date_from, "to": filters.date_to}
+    used = urlencode({k: v for k, v in params.items() if v})
+    return reverse("search") + (f"?{used}" if used else "")
+
+
 def search_page(params) -> dict:
     query = (params.get("q") or "")[:MAX_QUERY_CHARS]
     filters, problems = search_filters(params)
@@ -269,7 +307,7 @@ def search_page(params) -> dict:
                         "question_snippet": snippet(thread.body, query),
                         "reply_snippet": snippet(thread.reply.body, query) if getattr(thread, "reply", None) else []})
     return {
-        "page": "search", "query": query,
+        "page": "search", "query": query, "canonical": search_url(query, filters),
         "filters": {"specialty": filters.specialty, "topic": filters.topic,
                     "from": filters.date_from, "to": filters.date_to},
         "problems": problems,
@@ -288,7 +326,7 @@ def suggestions(params) -> dict:
     found = public_threads().in_bulk([h.id for h in hits])
     return {
         "page": "suggestions", "query": query,
-        "suggestions": [{"id": h.id, "title": found[h.id].title, "url": reverse("thread", args=[h.id]),
+        "suggestions": [{"id": h.id, "title": found[h.id].title, "url": thread_url(found[h.id]),
                          "question_excerpt": excerpt(found[h.id].body, 140)} for h in hits if h.id in found],
         "disclaimer": DISCLAIMER,
     }

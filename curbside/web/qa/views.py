@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
-from curbside.web.qa import pages
+from curbside.web.qa import pages, structured
 from curbside.web.qa.context import DISCLAIMER
 
 
@@ -18,7 +19,14 @@ def error_json(status: int, message: str) -> JsonResponse:
                         status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def respond(request: HttpRequest, template: str, build: Callable[[], dict], as_json: bool) -> HttpResponse:
+def json_twin_url(request: HttpRequest) -> str:
+    match = request.resolver_match
+    json_url = reverse(f"{match.url_name}-json", kwargs=match.kwargs)
+    return json_url + ("?" + request.GET.urlencode() if request.GET else "")
+
+
+def respond(request: HttpRequest, template: str, build: Callable[[], dict], as_json: bool,
+            json_url: str | None = None) -> HttpResponse:
     try:
         data = build()
     except Http404 as exc:
@@ -27,11 +35,12 @@ def respond(request: HttpRequest, template: str, build: Callable[[], dict], as_j
         raise
     if as_json:
         return JsonResponse({"ok": True, **data}, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    match = request.resolver_match
-    json_url = reverse(f"{match.url_name}-json", kwargs=match.kwargs)
-    if request.GET:
-        json_url += "?" + request.GET.urlencode()
-    return render(request, template, {"data": data, "json_url": json_url})
+    canonical_url = request.build_absolute_uri(data["canonical"])
+    json_ld = structured.page_json_ld(data, canonical_url)
+    return render(request, template, {
+        "data": data, "json_url": json_url or json_twin_url(request), "canonical_url": canonical_url,
+        "json_ld": structured.script_tag(json_ld) if json_ld else None,
+    })
 
 
 def home(request, as_json=False):
@@ -43,8 +52,19 @@ def specialty(request, specialty_id, as_json=False):
     return respond(request, "qa/specialty.html", lambda: pages.specialty_page(specialty_id, page), as_json)
 
 
-def thread(request, thread_id, as_json=False):
-    return respond(request, "qa/thread.html", lambda: pages.thread_page(thread_id), as_json)
+def thread(request, thread_id, slug=None, as_json=False):
+    """/qa/ID/SLUG/ is the page; /qa/ID/ and an outdated slug move there for good (301)."""
+    if not as_json:
+        expected = pages.thread_slug(thread_id)
+        if slug != expected:
+            return canonical_redirect(request, reverse("thread-canonical", args=[thread_id, expected]))
+    return respond(request, "qa/thread.html", lambda: pages.thread_page(thread_id), as_json,
+                   json_url=reverse("thread-json", args=[thread_id]))
+
+
+def canonical_redirect(request: HttpRequest, url: str) -> HttpResponsePermanentRedirect:
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 def topic(request, topic_id, as_json=False):
@@ -76,3 +96,14 @@ def search(request, as_json=False):
 
 def suggest(request):
     return JsonResponse({"ok": True, **pages.suggestions(request.GET)}, json_dumps_params={"ensure_ascii": False})
+
+
+ROBOTS_DISALLOW = ["/admin/", "/dashboard/", "/account/", "/ask/", "/queue/", "/moderation/"]
+
+
+@require_safe
+def robots_txt(request):
+    """Crawl every public page; keep out of sign-in, asking, and the doctors' tools."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "Allow: /", "",
+             f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/signup/doctor/", views.sign_up, {"doctor": True}, name="signup-doctor"),
     path("account/verify/<uidb64>/<token>/", views.verify_email, name="verify-email"),
     path("account/login/", views.login, name="login"),
+    path("account/start/", views.after_login, name="after-login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password-reset/", views.password_reset, name="password_reset"),
     path("account/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

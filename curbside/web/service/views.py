@@ -27,7 +27,7 @@ from django_ratelimit.decorators import ratelimit
 
 from curbside.web.qa import models as qa
 from curbside.web.service import forms, workflow
-from curbside.web.service.markdown import render_reply
+from curbside.web.qa.markdown import render_reply
 from curbside.web.service.models import AuditEntry, Question, Report
 
 DRAFT_SESSION_KEY = "curbside-draft"
@@ -152,6 +152,18 @@ def verify_email(request, uidb64: str, token: str):
 
 login = ratelimit(key="ip", rate="20/m", method="POST", block=True)(
     auth_views.LoginView.as_view(redirect_authenticated_user=True))
+def after_login(request):
+    """Each role lands where its work is."""
+    role = workflow.role_of(request.user)
+    if role == "moderator":
+        return redirect("moderation")
+    if workflow.active_doctor(request.user) is not None:
+        return redirect("queue")
+    if role == "asker":
+        return redirect("my-questions")
+    return redirect("home")
+
+
 password_reset = ratelimit(key="ip", rate="5/h", method="POST", block=True)(
     auth_views.PasswordResetView.as_view())
 
