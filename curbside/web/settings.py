@@ -17,6 +17,8 @@ DEBUG = CONFIG.debug
 ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
 
 INSTALLED_APPS = [
+    # First, so its registration/ templates (password reset) win over the admin's.
+    "curbside.web.service",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -27,7 +29,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "curbside.web.qa",
-    "curbside.web.service",
     "curbside.web.dashboard",
     "curbside.web.api",
 ]

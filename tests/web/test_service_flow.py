@@ -192,3 +192,19 @@ def test_audit_log_cannot_be_edited(specialties, moderator):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE service_auditentry SET action = 'forged' WHERE id = %s", [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).action == "test.action"
+
+
+def test_password_reset_by_email(client, specialties):
+    user = workflow.sign_up("asker1", "a@example.org", PASSWORD)
+    workflow.verify_email(user)
+    response = client.post(reverse("password_reset"), {"email": "a@example.org"})
+    assert response.status_code == 302
+    message = mail.outbox[-1]
+    assert message.to == ["a@example.org"] and "reset the password" in message.body
+    link = re.search(r"http://testserver(/account/reset/\S+)", message.body).group(1)
+    form_page = client.get(link, follow=True)
+    assert b"Choose a new password" in form_page.content
+    new = "another-long-passphrase"
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    assert client.post(reverse("login"), {"username": "asker1", "password": new}).status_code == 302
