@@ -201,6 +201,6 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "curbside.web.logs.CurrentStderrHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
