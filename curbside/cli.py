@@ -274,6 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench_score.add_argument("--relevant", type=int, default=3, help="lowest relevant level (default 3)")
     bench_score.set_defaults(func=cmd_bench_score, django=False)
 
+    from curbside.safety import deid_cli
+
+    deid = sub.add_parser("deid", help="show what would be published of a text (personal details replaced)")
+    deid_cli.add_arguments(deid)
+    deid.set_defaults(func=deid_cli.main, django=False)
+
     manage = sub.add_parser("manage", help="run a Django management command (e.g. createsuperuser)")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)

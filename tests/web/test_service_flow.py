@@ -208,3 +208,17 @@ def test_password_reset_by_email(client, specialties):
     done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     assert done.status_code == 302
     assert client.post(reverse("login"), {"username": "asker1", "password": new}).status_code == 302
+
+
+def test_personal_details_never_reach_the_published_question(client, specialties):
+    verified_user(client, "asker1")
+    client.post(reverse("ask"), {**DRAFT, "body": "Dear doctor, I am Mary Jones, phone 0912-345-678. My Bell's palsy "
+                                                  "came back and I take prednisolone 20 mg."})
+    preview = client.get(reverse("ask-confirm")).content.decode()
+    assert "Mary Jones" not in preview and "0912-345-678" not in preview
+    assert "[NAME]" in preview and "[PHONE]" in preview and "replaced personal details" in preview
+    client.post(reverse("ask-confirm"))
+    body = Question.objects.get().thread.body
+    assert "Mary" not in body and "0912" not in body
+    assert "Bell's palsy" in body and "prednisolone 20 mg" in body
+    assert not AuditEntry.objects.filter(after__icontains="Mary").exists(), "nor in the audit log"

@@ -15,9 +15,12 @@ from datetime import timedelta
 from functools import lru_cache
 from importlib import resources
 
+from collections import Counter
+
 from django.utils import timezone
 
 from curbside.errors import ConfigError
+from curbside.safety.deid import deidentify
 
 RULES_FILE = "hold_rules.json"
 RULE_KEYS = {"version", "new_account_hours", "hold_links", "flagged_words"}
@@ -87,16 +90,24 @@ def hold_reasons(asker, text: str, rules: HoldRules | None = None) -> list[str]:
 
 
 def screen_text(text: str) -> str:
-    """Text that will be published (a reply, added information): returned as it will be
-    shown. The de-identification step belongs here."""
-    return text
+    """Text that will be published (a reply, added information), with personal details
+    replaced by typed placeholders. The original is not kept anywhere."""
+    return deidentify(text).text
+
+
+def removed_details(*results) -> dict[str, int]:
+    """How many details of each type were removed: shown to the asker, never the values."""
+    return dict(Counter(r.type for result in results for r in result.replacements))
 
 
 def screen(asker, draft) -> Screening:
-    text = f"{draft.title}\n{draft.body}"
+    title, body = deidentify(draft.title), deidentify(draft.body)
     return Screening(
         specialty_id=draft.specialty_id,
-        title=screen_text(draft.title),
-        body=screen_text(draft.body),
-        hold_reasons=tuple(hold_reasons(asker, text)),
+        title=title.text,
+        body=body.text,
+        # Rules read the text as written: a link becomes [URL] when published, but still
+        # suggests advertising, so the question is held for a moderator.
+        hold_reasons=tuple(hold_reasons(asker, f"{draft.title}\n{draft.body}")),
+        details={"removed": removed_details(title, body)},
     )
