@@ -17,8 +17,15 @@ SEX_CHOICES = [("female", "female"), ("male", "male"), ("other", "other"), ("uns
 USERNAME = RegexValidator(r"^[A-Za-z0-9_.-]{3,30}$", "3 to 30 letters, digits, '.', '_' or '-'")
 
 
+CHOOSE = [("", "choose…")]  # no silent default: an infant's age band picked by accident misleads the doctor
+
+
 def specialty_choices():
     return [(s.pk, s.name) for s in qa.Specialty.objects.order_by("name")]
+
+
+def specialty_choices_blank():
+    return CHOOSE + specialty_choices()
 
 
 class SignUpForm(forms.Form):
@@ -57,11 +64,11 @@ class AskForm(forms.Form):
                                      "numbers or addresses.")
     asked_for = forms.ChoiceField(choices=ASKED_FOR_CHOICES, widget=forms.RadioSelect,
                                   label="This question is about", initial="self")
-    age_band = forms.ChoiceField(choices=[(b, b) for b in AGE_BANDS], label="Age of the person concerned")
-    sex = forms.ChoiceField(choices=SEX_CHOICES, label="Sex of the person concerned")
+    age_band = forms.ChoiceField(choices=CHOOSE + [(b, b) for b in AGE_BANDS], label="Age of the person concerned")
+    sex = forms.ChoiceField(choices=CHOOSE + SEX_CHOICES, label="Sex of the person concerned")
     alias = forms.CharField(max_length=40, label="Public alias",
                             help_text="Shown with the question instead of your name.")
-    specialty = forms.ChoiceField(choices=specialty_choices, label="Which kind of doctor should answer")
+    specialty = forms.ChoiceField(choices=specialty_choices_blank, label="Which kind of doctor should answer")
 
     def draft(self) -> workflow.Draft:
         d = self.cleaned_data
