@@ -274,7 +274,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench_score.add_argument("--relevant", type=int, default=3, help="lowest relevant level (default 3)")
     bench_score.set_defaults(func=cmd_bench_score, django=False)
 
-    from curbside.safety import deid_cli
+    from curbside.safety import deid_cli, routing_cli
+
+    route = sub.add_parser("route", help="which specialty's queue a question goes to, and why")
+    routing_cli.add_arguments(route)
+    route.set_defaults(func=routing_cli.main, django=False)
 
     deid = sub.add_parser("deid", help="show what would be published of a text (personal details replaced)")
     deid_cli.add_arguments(deid)

@@ -222,3 +222,16 @@ def test_personal_details_never_reach_the_published_question(client, specialties
     assert "Mary" not in body and "0912" not in body
     assert "Bell's palsy" in body and "prednisolone 20 mg" in body
     assert not AuditEntry.objects.filter(after__icontains="Mary").exists(), "nor in the audit log"
+
+
+def test_not_sure_lets_the_router_choose_the_queue(client, specialties):
+    qa.Specialty.objects.create(id="dermatology", name="Dermatology")
+    verified_user(client, "asker1")
+    client.post(reverse("ask"), {**DRAFT, "specialty": "auto", "title": "Itchy red patches",
+                                 "body": "I have itchy red scaly patches on my elbows and knees that flake."})
+    preview = client.get(reverse("ask-confirm")).content.decode()
+    assert "Dermatology doctors" in preview and "chosen by Curbside" in preview
+    client.post(reverse("ask-confirm"))
+    question = Question.objects.get()
+    assert question.specialty_id == "dermatology"
+    assert question.screening["chosen_by"] == "curbside" and question.screening["routing"]["suggested"] == "dermatology"

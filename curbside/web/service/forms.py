@@ -24,8 +24,8 @@ def specialty_choices():
     return [(s.pk, s.name) for s in qa.Specialty.objects.order_by("name")]
 
 
-def specialty_choices_blank():
-    return CHOOSE + specialty_choices()
+def specialty_choices_with_auto():
+    return [("auto", "Not sure: let Curbside choose")] + specialty_choices()
 
 
 class SignUpForm(forms.Form):
@@ -68,7 +68,8 @@ class AskForm(forms.Form):
     sex = forms.ChoiceField(choices=CHOOSE + SEX_CHOICES, label="Sex of the person concerned")
     alias = forms.CharField(max_length=40, label="Public alias",
                             help_text="Shown with the question instead of your name.")
-    specialty = forms.ChoiceField(choices=specialty_choices_blank, label="Which kind of doctor should answer")
+    specialty = forms.ChoiceField(choices=specialty_choices_with_auto, label="Which kind of doctor should answer",
+                                  initial="auto")
 
     def draft(self) -> workflow.Draft:
         d = self.cleaned_data

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
@@ -20,6 +21,7 @@ from collections import Counter
 from django.utils import timezone
 
 from curbside.errors import ConfigError
+from curbside.safety import routing
 from curbside.safety.deid import deidentify
 
 RULES_FILE = "hold_rules.json"
@@ -100,14 +102,49 @@ def removed_details(*results) -> dict[str, int]:
     return dict(Counter(r.type for result in results for r in result.replacements))
 
 
+AUTO_SPECIALTY = "auto"
+ROUTING_EXAMPLES = 2000  # the most recent answered threads teach the router the site's own language
+_router_lock = threading.Lock()
+
+
+def router():
+    """The specialty router, built once per process on the search engine's embedder (one
+    model in memory) and this site's answered threads as labelled examples."""
+    with _router_lock:
+        if "router" not in _state:
+            from curbside.web.qa import indexing
+            from curbside.web.qa import models as qa
+
+            answered = (qa.Thread.objects.filter(status="answered", reply__isnull=False)
+                        .select_related("reply__doctor").order_by("-asked_at")[:ROUTING_EXAMPLES])
+            examples = [routing.LabelledExample(f"{t.title}. {t.body}", t.reply.doctor.specialty_id, t.pk)
+                        for t in answered]
+            _state["router"] = routing.Router.create(indexing.embedder(), examples or None)
+        return _state["router"]
+
+
+_state: dict = {}
+
+
+def route(draft, text: str) -> tuple[str, dict]:
+    """The queue: the asker's explicit choice, or the router's top specialty."""
+    result = router().route(text, asked_for=draft.asked_for, age_band=draft.age_band)
+    summary = {"suggested": result.top.id, "explanation": result.explanation.summary(),
+               "ranked": [{"id": r.id, "score": round(r.score, 3)} for r in result.ranked[:3]]}
+    chosen = result.top.id if draft.specialty_id == AUTO_SPECIALTY else draft.specialty_id
+    return chosen, summary
+
+
 def screen(asker, draft) -> Screening:
     title, body = deidentify(draft.title), deidentify(draft.body)
+    specialty_id, routed = route(draft, f"{title.text}. {body.text}")
     return Screening(
-        specialty_id=draft.specialty_id,
+        specialty_id=specialty_id,
         title=title.text,
         body=body.text,
         # Rules read the text as written: a link becomes [URL] when published, but still
         # suggests advertising, so the question is held for a moderator.
         hold_reasons=tuple(hold_reasons(asker, f"{draft.title}\n{draft.body}")),
-        details={"removed": removed_details(title, body)},
+        details={"removed": removed_details(title, body), "routing": routed,
+                 "chosen_by": "curbside" if draft.specialty_id == AUTO_SPECIALTY else "asker"},
     )

@@ -184,7 +184,7 @@ class Draft:
             raise Invalid("sex", f"one of {', '.join(SEXES)}")
         if not alias or len(alias) > 40:
             raise Invalid("alias", "a public alias of 1 to 40 characters (not your real name)")
-        if not qa.Specialty.objects.filter(pk=self.specialty_id).exists():
+        if self.specialty_id != hooks.AUTO_SPECIALTY and not qa.Specialty.objects.filter(pk=self.specialty_id).exists():
             raise Invalid("specialty", f"no specialty {self.specialty_id!r}")
         return Draft(title, body, self.asked_for, self.age_band, self.sex, alias, self.specialty_id, self.extra)
 
