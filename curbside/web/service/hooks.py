@@ -131,8 +131,20 @@ def route(draft, text: str) -> tuple[str, dict]:
     result = router().route(text, asked_for=draft.asked_for, age_band=draft.age_band)
     summary = {"suggested": result.top.id, "explanation": result.explanation.summary(),
                "ranked": [{"id": r.id, "score": round(r.score, 3)} for r in result.ranked[:3]]}
-    chosen = result.top.id if draft.specialty_id == AUTO_SPECIALTY else draft.specialty_id
-    return chosen, summary
+    if draft.specialty_id != AUTO_SPECIALTY:
+        return draft.specialty_id, summary
+    return first_offered(result), summary
+
+
+def first_offered(result) -> str:
+    """The best-ranked specialty this site has a queue for (a site need not offer all 14)."""
+    from curbside.web.qa import models as qa
+
+    offered = set(qa.Specialty.objects.values_list("pk", flat=True))
+    for ranked in result.ranked:
+        if ranked.id in offered:
+            return ranked.id
+    raise ConfigError("no specialty is set up: import specialties (the demo archive has them) before asking")
 
 
 def screen(asker, draft) -> Screening:
