@@ -274,7 +274,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench_score.add_argument("--relevant", type=int, default=3, help="lowest relevant level (default 3)")
     bench_score.set_defaults(func=cmd_bench_score, django=False)
 
-    from curbside.safety import deid_cli, routing_cli
+    from curbside.safety import deid_cli, routing_cli, triage_cli
+
+    triage = sub.add_parser("triage", help="how urgent a question is, with the findings that decided it")
+    triage_cli.add_arguments(triage)
+    triage.set_defaults(func=triage_cli.main, django=False)
 
     route = sub.add_parser("route", help="which specialty's queue a question goes to, and why")
     routing_cli.add_arguments(route)

@@ -17,6 +17,8 @@ def core_modules() -> list[str]:
 def test_core_has_modules():
     assert "curbside.ingest.archive" in core_modules()
     assert "curbside.records" in core_modules()
+    # the safety layer (triage, routing, de-identification) is core too
+    assert {"curbside.safety.rules", "curbside.safety.triage", "curbside.safety.triage_cli"} <= set(core_modules())
 
 
 def test_no_core_module_imports_django():

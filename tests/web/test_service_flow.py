@@ -235,3 +235,20 @@ def test_not_sure_lets_the_router_choose_the_queue(client, specialties):
     question = Question.objects.get()
     assert question.specialty_id == "dermatology"
     assert question.screening["chosen_by"] == "curbside" and question.screening["routing"]["suggested"] == "dermatology"
+
+
+def test_an_emergency_is_saved_queued_and_seen_first(specialties, moderator):
+    neuro, _ = specialties
+    doctor = make_doctor(moderator, neuro)
+    asker = workflow.sign_up("asker1", "a@example.org", PASSWORD)
+    workflow.verify_email(asker)
+    calm = workflow.submit(asker, workflow.Draft("Eyelid twitch", "My eyelid twitches a little when I am tired "
+                                                 "after long days at the screen.", "self", "30~39", "female",
+                                                 "owl", "neurology"))
+    urgent = workflow.submit(asker, workflow.Draft("Face drooping", "My face is drooping on one side and my arm "
+                                                   "feels weak since ten minutes ago.", "self", "60~69", "male",
+                                                   "owl", "neurology"))
+    assert urgent.screening["triage"]["level"] == "emergency" and urgent.urgency == 3
+    for question in (calm, urgent):
+        workflow.approve(moderator, question.pk)
+    assert [q.pk for q in workflow.queue_for(doctor)] == [urgent.pk, calm.pk], "most urgent first, then oldest"

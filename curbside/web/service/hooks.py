@@ -23,6 +23,7 @@ from django.utils import timezone
 from curbside.errors import ConfigError
 from curbside.safety import routing
 from curbside.safety.deid import deidentify
+from curbside.safety.triage import triage
 
 RULES_FILE = "hold_rules.json"
 RULE_KEYS = {"version", "new_account_hours", "hold_links", "flagged_words"}
@@ -147,9 +148,23 @@ def first_offered(result) -> str:
     raise ConfigError("no specialty is set up: import specialties (the demo archive has them) before asking")
 
 
+# Higher is seen first in the doctors' queue.
+URGENCY = {"emergency": 3, "urgent": 2, "routine": 1, "self_care": 0}
+
+
+def triaged(text: str) -> dict:
+    """The triage result as stored with the question and shown to the asker: level, advice,
+    and which rules decided it (rule ids and levels; the matched words stay out of storage)."""
+    result = triage(text)
+    return {"level": result.level, "label": result.level.replace("_", " "), "advice": result.advice,
+            "rules": sorted({f.rule_id for f in result.findings})}
+
+
 def screen(asker, draft) -> Screening:
     title, body = deidentify(draft.title), deidentify(draft.body)
-    specialty_id, routed = route(draft, f"{title.text}. {body.text}")
+    published = f"{title.text}. {body.text}"
+    triage_summary = triaged(published)
+    specialty_id, routed = route(draft, published)
     return Screening(
         specialty_id=specialty_id,
         title=title.text,
@@ -157,6 +172,7 @@ def screen(asker, draft) -> Screening:
         # Rules read the text as written: a link becomes [URL] when published, but still
         # suggests advertising, so the question is held for a moderator.
         hold_reasons=tuple(hold_reasons(asker, f"{draft.title}\n{draft.body}")),
-        details={"removed": removed_details(title, body), "routing": routed,
+        urgency=URGENCY[triage_summary["level"]],
+        details={"removed": removed_details(title, body), "routing": routed, "triage": triage_summary,
                  "chosen_by": "curbside" if draft.specialty_id == AUTO_SPECIALTY else "asker"},
     )
