@@ -57,6 +57,9 @@ def ask_result(draft: workflow.Draft, screening: hooks.Screening, question: Ques
         "id": question.thread_id if question else None, "saved": question is not None,
         "state": question.state if question else "preview", "held_reasons": list(screening.hold_reasons),
         "specialty": specialty_name(m.Specialty.objects.get(pk=screening.specialty_id)),
+        "specialty_chosen_by": screening.details["chosen_by"],
+        "triage": {key: screening.details["triage"][key] for key in ("level", "advice", "rules")},
+        "removed": screening.details["removed"],
         "published": {"title": screening.title, "body": screening.body, "alias": draft.alias,
                       "age_band": draft.age_band, "sex": draft.sex, "asked_for": draft.asked_for},
     }
@@ -65,7 +68,8 @@ def ask_result(draft: workflow.Draft, screening: hooks.Screening, question: Ques
 def screening_of(question: Question) -> hooks.Screening:
     """What the screening decided at submission, as the question stores it."""
     return hooks.Screening(specialty_id=question.specialty_id, title=question.thread.title,
-                           body=question.thread.body, hold_reasons=tuple(question.held_reasons))
+                           body=question.thread.body, hold_reasons=tuple(question.held_reasons),
+                           urgency=question.urgency, details=question.screening)
 
 
 @router.post("/questions", response={200: s.AskResult, 201: s.AskResult, **errors(400, 401, 403, 422, 429)},

@@ -292,7 +292,8 @@ class AskRequest(Schema):
     age_band: AgeBand = Field(description="Age band of the person the question is about")
     sex: Sex = Field(description="Sex of the person the question is about")
     alias: str = Field(min_length=1, max_length=40, description="Public alias, not a real name")
-    specialty: str = Field(description="Specialty id, as listed by GET /specialties")
+    specialty: str = Field(description="Specialty id, as listed by GET /specialties, or \"auto\" to let "
+                                       "Curbside route the question")
 
 
 class SpecialtyName(Schema):
@@ -311,12 +312,21 @@ class WillBePublished(Schema):
     asked_for: str
 
 
+class Triage(Schema):
+    level: Literal["emergency", "urgent", "routine", "self_care"]
+    advice: str = Field(description="What to tell the asker now; for an emergency: get care now, do not wait")
+    rules: list[str] = Field(description="Ids of the red-flag rules that decided the level")
+
+
 class AskResult(Schema):
     id: str | None = Field(description="The question's id; null for a preview")
     saved: bool
     state: Literal["preview", "held", "queued"]
     held_reasons: list[str] = Field(description="Why a moderator looks at it first, if it is held")
     specialty: SpecialtyName
+    specialty_chosen_by: Literal["asker", "curbside"]
+    triage: Triage
+    removed: dict[str, int] = Field(description="Personal details replaced before publication, by type")
     published: WillBePublished
 
 
