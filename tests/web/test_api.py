@@ -429,6 +429,18 @@ ROLE_CASES = {
     "reply": ("POST", "/queue/{queued}/reply", {"body": "A reply that is long enough."},
               expected(401, 403, 403, 403, 404, 403)),
     "who am I": ("GET", "/me", None, expected(401, 200, 200, 200, 200, 200)),
+    "list threads": ("GET", "/threads", None, expected(200, 200, 200, 200, 200, 200)),
+    "similar threads": ("GET", "/threads/{answered}/similar", None, expected(200, 200, 200, 200, 200, 200)),
+    "similar to an unanswered one": ("GET", "/threads/{queued}/similar", None,
+                                     expected(404, 404, 404, 404, 404, 404)),
+    "search": ("GET", "/search?q=headache", None, expected(200, 200, 200, 200, 200, 200)),
+    "suggestions": ("GET", "/suggestions?q=eyelid", None, expected(200, 200, 200, 200, 200, 200)),
+    "topics": ("GET", "/topics", None, expected(200, 200, 200, 200, 200, 200)),
+    "a topic": ("GET", "/topics/{topic}", None, expected(200, 200, 200, 200, 200, 200)),
+    "guides": ("GET", "/guides", None, expected(200, 200, 200, 200, 200, 200)),
+    "a guide": ("GET", "/guides/{guide}", None, expected(200, 200, 200, 200, 200, 200)),
+    "specialties": ("GET", "/specialties", None, expected(200, 200, 200, 200, 200, 200)),
+    "a specialty": ("GET", "/specialties/neurology", None, expected(200, 200, 200, 200, 200, 200)),
     "revoke my token": ("DELETE", "/tokens/current", None, expected(401, 204, 204, 204, 204, 204)),
 }
 
@@ -437,7 +449,8 @@ ROLE_CASES = {
 @pytest.mark.parametrize("case", ROLE_CASES)
 def test_each_role_gets_the_expected_status(client, people, queued, case, role):
     method, path, body, statuses = ROLE_CASES[case]
-    path = path.format(queued=queued, answered=answered_thread_id())
+    path = path.format(queued=queued, answered=answered_thread_id(), topic=m.Topic.objects.order_by("pk")[0].pk,
+                       guide=m.Guide.objects.order_by("pk")[0].pk)
     response = call(client, method, path, getattr(people, role), body=body)
     if statuses[role] >= 400:
         assert_error(response, statuses[role])
