@@ -36,6 +36,8 @@ urlpatterns = [
     path("qa/<rid:thread_id>/<slug:slug>/", views.thread, name="thread-canonical"),
     *page("topics/<rid:topic_id>", views.topic, "topic"),
     *page("guides/<rid:guide_id>", views.guide, "guide"),
+    *page("passages/<rid:passage_id>", views.passage, "passage"),
+    *page("red-flags", views.red_flags, "red-flags"),
     *page("search", views.search, "search"),
     # Generous (a person types a few words a second) but bounded, per address.
     path("suggest.json", ratelimit(key="ip", rate="120/m", block=True)(views.suggest), name="suggest"),

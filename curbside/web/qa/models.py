@@ -118,6 +118,7 @@ class ThreadTopic(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="thread_topics")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="thread_topics")
     position = models.PositiveIntegerField()
+    auto = models.BooleanField(default=False, help_text="Assigned by Curbside, not imported or set by hand")
 
     class Meta:
         ordering = ["thread", "position"]
@@ -131,6 +132,14 @@ class Guide(models.Model):
     intro = models.JSONField(default=list, blank=True)
     source_name = models.TextField(null=True, blank=True)
     source_url = models.TextField(null=True, blank=True)
+    # Set for guides Curbside builds (`curbside build-guides`); imported guides have none.
+    citations = models.JSONField(default=list, blank=True)
+    generator = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(null=True, blank=True)
+    sources_hash = models.CharField(max_length=64, blank=True, default="")
+    reviewed_by = models.ForeignKey(Doctor, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="guide_reviews")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["title"]
@@ -164,6 +173,8 @@ class Generated(models.Model):
     reviewed_by = models.ForeignKey(Doctor, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="reviews")
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # What it was made from: a reviewed version stays frozen while this stays the same.
+    sources_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name_plural = "generated content"
@@ -180,6 +191,19 @@ class IndexJob(models.Model):
     ACTIONS = [("update", "update"), ("delete", "delete"), ("rebuild", "rebuild")]
     thread_id = models.CharField(max_length=ID_LENGTH, blank=True)
     action = models.CharField(max_length=10, choices=ACTIONS)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class EnrichJob(models.Model):
+    """A recorded request to (re)build a thread's title, topics and More Info, written in the
+    transaction that publishes or changes the thread; processed after it commits, and by
+    `curbside enrich` if a crash left it pending."""
+
+    thread_id = models.CharField(max_length=ID_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True, blank=True, db_index=True)
 

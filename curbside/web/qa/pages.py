@@ -269,6 +269,45 @@ def guide_page(guide_id: str) -> dict:
     }
 
 
+NOT_FOR_DISPLAY = "not for display"
+
+
+def displayable_passages():
+    """Trusted passages that may be shown and cited: never those licensed for evaluation only."""
+    return m.Passage.objects.exclude(licence__icontains=NOT_FOR_DISPLAY)
+
+
+def passage_page(passage_id: str) -> dict:
+    try:
+        passage = displayable_passages().get(pk=passage_id)
+    except m.Passage.DoesNotExist:
+        raise Http404("No passage that may be shown has this address.") from None
+    return {
+        "page": "passage", "canonical": reverse("passage", args=[passage.id]),
+        "passage": {"id": passage.id, "source": passage.source, "licence": passage.licence, "url": passage.url,
+                    "question": passage.question, "focus": passage.focus, "text": passage.text,
+                    "paragraphs": [p for p in passage.text.splitlines() if p.strip()]},
+        "disclaimer": DISCLAIMER,
+    }
+
+
+LEVEL_ORDER = ("emergency", "urgent", "routine", "self_care")
+
+
+def red_flags_page() -> dict:
+    """The red-flag rules Curbside triages with: a source that More Info and guides cite."""
+    from curbside.safety.rules import load_rules
+
+    pack = load_rules()
+    levels = [{"level": level, "label": level.replace("_", " "),
+               "rules": [{"id": r.id, "name": r.id.replace("-", " ").capitalize(), "advice": r.advice,
+                          "example": r.examples[0] if r.examples else None}
+                         for r in pack.rules if r.level == level]}
+              for level in LEVEL_ORDER]
+    return {"page": "red-flags", "canonical": reverse("red-flags"), "version": pack.version,
+            "levels": levels, "disclaimer": DISCLAIMER}
+
+
 def search_filters(params) -> tuple[Filters, dict]:
     """Filters from the query string; values that do not parse are ignored and reported."""
     problems = {}

@@ -39,7 +39,11 @@ class ImportSummary:
 # ---------------------------------------------------------------- records -> rows
 
 # Columns the archive does not carry: an import must leave them as the site set them.
-SITE_ONLY_FIELDS = {"user", "licence_number", "suspended"}
+SITE_ONLY_FIELDS = {
+    "doctor": {"user", "licence_number", "suspended"},
+    "guide": {"citations", "generator", "created_at", "sources_hash", "reviewed_by", "reviewed_at"},
+    "generated": {"sources_hash"},
+}
 
 
 def specialty_row(rec: r.Specialty) -> m.Specialty:
@@ -143,7 +147,7 @@ def write_chunk(kind: str, records: list[r.Record], summary: ImportSummary) -> N
         return
     rows = [ROW_OF_KIND[kind](rec) for rec in changed]
     update_fields = [f.name for f in model._meta.concrete_fields
-                     if not f.primary_key and f.name not in SITE_ONLY_FIELDS]
+                     if not f.primary_key and f.name not in SITE_ONLY_FIELDS.get(kind, ())]
     model.objects.bulk_create(rows, update_conflicts=True, unique_fields=["id"], update_fields=update_fields)
     if kind == "thread":
         write_thread_parts(changed)

@@ -107,3 +107,11 @@ def robots_txt(request):
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "Allow: /", "",
              f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def passage(request, passage_id, as_json=False):
+    return respond(request, "qa/passage.html", lambda: pages.passage_page(passage_id), as_json)
+
+
+def red_flags(request, as_json=False):
+    return respond(request, "qa/red_flags.html", pages.red_flags_page, as_json)
