@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -175,6 +176,11 @@ def draft_from_session(request) -> workflow.Draft | None:
     return workflow.Draft(**data) if data else None
 
 
+# Error reports never carry what a person typed about their health (nor their password).
+private_fields = sensitive_post_parameters("title", "body", "text", "alias", "reason")
+
+
+@private_fields
 @requires("asker")
 @ratelimit(key="user", rate="10/h", method="POST", block=True)
 def ask(request):
@@ -221,6 +227,7 @@ def my_questions(request):
     return render(request, "service/my_questions.html", {"questions": questions})
 
 
+@private_fields
 @requires("asker")
 def my_question(request, thread_id: str):
     question = workflow.own_question(request.user, thread_id)
@@ -260,6 +267,7 @@ def queue_question(request, thread_id: str):
     })
 
 
+@private_fields
 @require_POST
 @requires("doctor")
 def queue_action(request, thread_id: str, action: str):
