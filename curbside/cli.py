@@ -153,6 +153,21 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_enrich(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from curbside.web.qa import enrichment, indexing
+
+    if indexing.get_engine() is None:
+        indexing.rebuild()  # Similar threads are sources: the index must exist first
+    queued = enrichment.enqueue_all() if args.all else 0
+    with Progress(transient=True) as bar:
+        task = bar.add_task("Enriching threads", total=None)
+        done = enrichment.process_jobs(progress=lambda n, total: bar.update(task, completed=n, total=total))
+    print(f"Enriched {done} threads" + (f" ({queued} queued by --all)." if args.all else " (queued changes)."))
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     import json
 
@@ -248,6 +263,10 @@ def build_parser() -> argparse.ArgumentParser:
     reindex.set_defaults(func=cmd_reindex)
     index = sub.add_parser("index", help="apply queued changes to the search index")
     index.set_defaults(func=cmd_index)
+
+    enrich = sub.add_parser("enrich", help="build More Info for answered threads from their cited sources")
+    enrich.add_argument("--all", action="store_true", help="every answered thread, not only queued changes")
+    enrich.set_defaults(func=cmd_enrich)
 
     search = sub.add_parser("search", help="search answered questions from the command line")
     search.add_argument("query", help="what to look for; - reads standard input")

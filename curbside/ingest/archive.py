@@ -211,8 +211,50 @@ def check_generated_value(field: str, value: Any) -> Any:
         return text(value, "value")
     if field == "similar":
         return list_of(ident)(value, "value")
-    section = nested({"heading": (optional_text, None), "paragraphs": (list_of(text),)}, dict)
-    return obj(value, "value", {"sections": (list_of(section),)}, dict)
+    return more_info_value(value, "value")
+
+
+CITATION_KINDS = ("thread", "passage", "rule")
+
+
+def only_given(value: Any, key: str, checks: dict[str, Callable], required: set[str]) -> dict:
+    """An object whose keys are checked but, unlike ``obj``, not filled in with defaults:
+    what was written is what is read back, so export -> import -> export stays identical."""
+    if not isinstance(value, dict):
+        raise FieldError(f"{key!r} must be an object")
+    unknown = sorted(set(value) - set(checks))
+    if unknown:
+        raise FieldError(f"unknown key {unknown[0]!r} in {key!r}")
+    missing = sorted(required - set(value))
+    if missing:
+        raise FieldError(f"missing required key {missing[0]!r} in {key!r}")
+    return {name: checks[name](item, name) for name, item in value.items()}
+
+
+def citation_index(value: Any, key: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise FieldError(f"{key!r} must be a citation number >= 0 (got {value!r})")
+    return value
+
+
+def more_info_value(value: Any, key: str) -> dict:
+    """Imported More Info has headings and paragraphs; Curbside's own also has cited sentences."""
+    citation = lambda item, k: only_given(item, k, {  # noqa: E731
+        "kind": one_of(CITATION_KINDS), "id": text, "name": text, "url": optional_text}, {"kind", "id", "name"})
+    sentence = lambda item, k: only_given(item, k, {  # noqa: E731
+        "text": text, "cite": list_of(citation_index)}, {"text", "cite"})
+    section = lambda item, k: only_given(item, k, {  # noqa: E731
+        "key": text, "heading": optional_text, "paragraphs": list_of(text), "sentences": list_of(sentence)},
+        {"paragraphs"})
+    checked = only_given(value, key, {"sections": list_of(section), "citations": list_of(citation),
+                                      "assembled_by": text}, {"sections"})
+    cited = len(checked.get("citations", ()))
+    for section_value in checked["sections"]:
+        for sentence_value in section_value.get("sentences", ()):
+            if not sentence_value["cite"] or any(i >= cited for i in sentence_value["cite"]):
+                raise FieldError(f"sentence {sentence_value['text'][:40]!r} must cite one of the "
+                                 f"{cited} citations")
+    return checked
 
 
 def check_consistency(record: r.Record) -> None:

@@ -19,6 +19,9 @@ def test_core_has_modules():
     assert "curbside.records" in core_modules()
     # the safety layer (triage, routing, de-identification) is core too
     assert {"curbside.safety.rules", "curbside.safety.triage", "curbside.safety.triage_cli"} <= set(core_modules())
+    # so is enrichment (sources, More Info, guides and their checks)
+    assert {"curbside.enrich.sources", "curbside.enrich.more_info", "curbside.enrich.guides",
+            "curbside.enrich.check"} <= set(core_modules())
 
 
 def test_no_core_module_imports_django():

@@ -129,11 +129,29 @@ def with_reply(queryset):
     return queryset.select_related("reply__doctor__specialty")
 
 
+def citation_href(citation: dict) -> str | None:
+    """Where a reader opens a cited source: on this site when we hold it."""
+    if citation.get("kind") == "thread":
+        return reverse("thread", args=[citation["id"]])
+    if citation.get("kind") == "passage":
+        return reverse("passage", args=[citation["id"]])
+    if citation.get("kind") == "rule":
+        return reverse("red-flags") + "#" + citation["id"]
+    return citation.get("url")
+
+
+def with_hrefs(value):
+    if isinstance(value, dict) and isinstance(value.get("citations"), list):
+        return {**value, "citations": [{**c, "url": citation_href(c)} for c in value["citations"]]}
+    return value
+
+
 def generated_data(row: m.Generated | None) -> dict | None:
     if row is None:
         return None
+    value = with_hrefs(row.value)
     return {
-        "value": row.value, "method": row.method, "generator": row.generator,
+        "value": value, "citations": value.get("citations", []) if isinstance(value, dict) else [], "method": row.method, "generator": row.generator,
         "created_at": iso(row.created_at), "sources": row.sources,
         "reviewed_by": f"Dr. {row.reviewed_by.name}" if row.reviewed_by else None,
         "reviewed_at": iso(row.reviewed_at),

@@ -22,3 +22,8 @@ def thread_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=m.Reply)
 def reply_changed(sender, instance, **kwargs):
     indexing.record_change([instance.thread_id])
+    if kwargs.get("signal") is post_save and not kwargs.get("raw"):
+        # A reply published on the site: build its More Info after the index knows it.
+        from curbside.web.qa import enrichment
+
+        enrichment.record_enrichment([instance.thread_id])

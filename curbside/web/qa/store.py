@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Iterator
 from django.db import transaction
 
 from curbside import records as r
+from curbside.ingest.archive import more_info_value
 from curbside.ingest import check_references
 from curbside.web.qa import indexing
 from curbside.web.qa import models as m
@@ -213,8 +214,7 @@ def generated_record(row: m.Generated) -> r.Generated:
     if row.field == "similar":
         value = tuple(value)
     elif row.field == "more_info":
-        value = {"sections": tuple({"heading": s["heading"], "paragraphs": tuple(s["paragraphs"])}
-                                   for s in value["sections"])}
+        value = more_info_value(value, "value")  # the reader's own shape, so records compare equal
     return r.Generated(
         id=row.id, thread=row.thread_id, field=row.field, value=value,
         provenance=r.Provenance(method=row.method, generator=row.generator, created_at=utc(row.created_at),

@@ -1,0 +1,128 @@
+"""More Info for a thread: the seed page's explainer, with every sentence quoted and cited.
+
+    value = compose_more_info(thread, thread.reply, candidates, load_rules()).value
+
+``candidates`` are sources in priority order, chosen by the caller with the search engine:
+the thread's own reply first (``sources.reply_source``), then trusted passages
+(``sources.passage_sources``, which drops text that may not be shown) and replies on
+similar threads. Sentences are picked and arranged by ``curbside.enrich.compose``; the
+red-flag section always holds the rule pack's warning signs for the thread
+(``curbside.enrich.redflags``). The summary is in the doctor's own words (see
+``summary_sentences``).
+
+The value is JSON:
+
+    {"sections": [{"key", "heading", "sentences": [{"text", "cite": [0, ...]}], "paragraphs": [...]}],
+     "citations": [{"kind", "id", "name", "url"}], "assembled_by": "curbside-rules-1"}
+
+``cite`` holds indexes into ``citations``; ``paragraphs`` is the same text with [n]
+markers for a renderer that only knows paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable, Sequence
+
+from curbside import records as r
+from curbside.enrich import compose as c
+from curbside.enrich.redflags import red_flag_lines
+from curbside.enrich.sources import Citation, SourceText, all_sentences, rule_citation
+from curbside.safety.rules import Rule, RulePack
+from curbside.search.embed import Embedder
+
+CUES = {
+    "doctor_may_check": re.compile(
+        r"\b(?:examin\w*|physical exam|tests?|testing|scans?|mri|ct|x-rays?|ultrasound|biops\w+|imaging|swab|"
+        r"ecg|ekg|electrocardiogram|endoscop\w*|colonoscop\w*|diagnos\w*|assess\w*|evaluat\w*|look in|"
+        r"listen to|measur\w*|check (?:your|the|for|this|whether|if|that)|refer\w*)\b", re.IGNORECASE),
+    "red_flags": re.compile(
+        r"\b(?:see (?:a|your|the|her|his) (?:doctor|gp|physician|specialist|health ?care)|seek\w*|emergency|"
+        r"urgent\w*|immediately|straight away|right away|same-day|call (?:\d+|your|an|emergency|for)|"
+        r"go to (?:a|an|the|your) (?:emergency|hospital|a&e|er|urgent)|warning signs?|red flags?|"
+        r"book (?:a visit|an appointment)|get (?:it |this |yourself )?checked|medical (?:attention|advice|help|care)|"
+        r"if (?:it|they|this|symptoms?|the \w+) (?:\w+ ){0,4}?(?:worse|persists?|continues?|lasts|spreads|"
+        r"(?:does not|doesn't|do not|don't) (?:improve|settle|go away)))\b", re.IGNORECASE),
+    "common_causes": re.compile(
+        r"\b(?:caused by|causes?|causing|due to|triggers?|triggered|brought on|set off|sets off|bring (?:it|them) on|"
+        r"results? (?:from|of)|resulting from|linked (?:to|with)|associated with|risk factors?|leads? to|"
+        r"stems? from|make (?:it|them) more likely|reasons? for|because of)\b", re.IGNORECASE),
+    "self_care": re.compile(
+        r"\b(?:rest|resting|avoid\w*|try\w*|cut(?:ting)? (?:back|down)|reduc\w+|limit\w*|drink\w*|fluids?|"
+        r"sleep\w*|exercis\w*|stretch\w*|compress\w*|ice|over-the-counter|pain ?relief|painkillers?|paracetamol|"
+        r"acetaminophen|ibuprofen|lubricating|drops|breaks?|protect\w*|keep\w*|stop smoking|quit\w*|diet|eat\w*|"
+        r"relax\w*|home remed\w*|self-care|pharmac\w+|manag\w+)\b", re.IGNORECASE),
+    "what_it_may_be": re.compile(
+        r"\b(?:(?:is|are) (?:a|an|the|usually|often|very|generally|typically|commonly|common|rare|called|known)|"
+        r"known as|called|refers? to|sounds? (?:very much |a lot )?like|likely|probably|harmless|benign|"
+        r"condition|disorder|syndrome|disease|means|a (?:type|form|kind) of|(?:is|are|occurs|happens) when|"
+        r"common|points? to|suggest\w*|signs? of)\b", re.IGNORECASE),
+}
+SECTIONS = (
+    c.SectionSpec("what_it_may_be", "What it may be", CUES["what_it_may_be"], 3),
+    c.SectionSpec("common_causes", "Common causes", CUES["common_causes"], 3),
+    c.SectionSpec("red_flags", "Warning signs: when to see a doctor", CUES["red_flags"], 2),
+    c.SectionSpec("doctor_may_check", "What a doctor may check", CUES["doctor_may_check"], 3),
+    c.SectionSpec("self_care", "Self-care meanwhile", CUES["self_care"], 3),
+    c.SectionSpec("summary", "Summary", None, 2),
+)
+# A sentence that names a test belongs with the checks even if it also says "see a doctor";
+# definitions come last because their cue words are the most general.
+PRECEDENCE = ("doctor_may_check", "red_flags", "common_causes", "self_care", "what_it_may_be")
+
+
+@dataclass(frozen=True)
+class MoreInfo:
+    value: dict  # the JSON value described at the top of this module
+    citations: tuple[Citation, ...]
+
+    def provenance(self, created_at: datetime | None = None) -> r.Provenance:
+        return r.Provenance(method="rules", generator=c.ASSEMBLED_BY, created_at=created_at,
+                            sources=tuple(provenance_source(ct) for ct in self.citations))
+
+
+def provenance_source(citation: Citation) -> dict:
+    if citation.kind in ("thread", "passage"):
+        return {citation.kind: citation.id}
+    return {"name": f"{citation.name}: {citation.id}", "url": citation.url}
+
+
+def compose_more_info(thread: r.Thread, reply: r.Reply | None, candidates: Sequence[SourceText],
+                      red_flag_rules: RulePack | Iterable[Rule], *, topic_names: Sequence[str] = (),
+                      embedder: Embedder | None = None) -> MoreInfo:
+    """More Info for ``thread`` from ``candidates`` (highest priority first) and the rule pack.
+
+    ``reply`` is the thread's reply (None for an unanswered thread); ``topic_names`` are the
+    names of the thread's topics, used to find the red-flag rules of the topic; ``embedder``
+    adds MiniLM similarity to lexical relevance (slower; off by default).
+    """
+    question = f"{thread.title}\n{thread.question.body}"
+    reply_text = reply.body if reply else ""
+    pool = c.candidates(all_sentences(candidates, thread.id), thread.id)
+    # Topic names are curated focus terms ("Muscle Twitching"): they count as much as the question.
+    c.score_relevance(pool, c.query_weights(f"{question}\n{' '.join(topic_names)}", reply_text), embedder, question)
+    pool = c.without_conflicts(c.eligible(pool, dense=embedder is not None))
+    chosen = c.assign(pool, SECTIONS, PRECEDENCE)
+    filled = {key: [c.quoted(x) for x in picked] for key, picked in chosen.items()}
+    rules = [c.Quoted(line.text, tuple(rule_citation(i) for i in line.rule_ids))
+             for line in red_flag_lines(red_flag_rules, [reply_text, question], topic_names)]
+    filled["red_flags"] = filled.get("red_flags", []) + rules
+    used = {id(x) for picked in chosen.values() for x in picked}
+    filled["summary"] = [c.quoted(x) for x in summary_sentences(pool, used)] or rules[:1]
+    sections, citations = c.compose(SECTIONS, filled)
+    value = {"sections": sections, "citations": citations.to_list(), "assembled_by": c.ASSEMBLED_BY}
+    return MoreInfo(value, tuple(citations.items))
+
+
+def summary_sentences(pool: list[c.Candidate], used: set[int]) -> list[c.Candidate]:
+    """The doctor's own words: up to two sentences of the reply that no section used, else its opening.
+
+    A summary restates, so when every sentence of the reply is already above, the opening
+    sentence (replies lead with the answer) is repeated. Without a reply, the most relevant
+    sentence found stands in.
+    """
+    own = [x for x in pool if x.own] or sorted(pool, key=lambda x: (-x.score, x.order))[:1]
+    left = sorted((x for x in own if id(x) not in used), key=lambda x: (-x.score, x.order))[:2]
+    return sorted(left, key=lambda x: x.order) or sorted(own, key=lambda x: x.order)[:1]
