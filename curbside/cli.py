@@ -168,6 +168,19 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build_guides(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from curbside.web.qa import enrichment
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("Building topic guides", total=None)
+        outcome = enrichment.build_guides(progress=lambda n, total: bar.update(task, completed=n, total=total))
+    print(f"Topic guides: {outcome['built']} built, {outcome['frozen']} kept as reviewed, "
+          f"{outcome['skipped']} topics with too little material.")
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     import json
 
@@ -267,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
     enrich = sub.add_parser("enrich", help="build More Info for answered threads from their cited sources")
     enrich.add_argument("--all", action="store_true", help="every answered thread, not only queued changes")
     enrich.set_defaults(func=cmd_enrich)
+
+    guides = sub.add_parser("build-guides", help="build a cited guide for each topic with enough material")
+    guides.set_defaults(func=cmd_build_guides)
 
     search = sub.add_parser("search", help="search answered questions from the command line")
     search.add_argument("query", help="what to look for; - reads standard input")

@@ -33,6 +33,10 @@ class Config:
     claim_minutes: int = 120
     https: bool = False
     rate_limits: bool = True
+    llm_url: str | None = None
+    llm_model: str = "default"
+    llm_key: str | None = None
+    llm_timeout: int = 30
 
     @property
     def uses_postgres(self) -> bool:
@@ -149,4 +153,18 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         claim_minutes=env_int(env, "CURBSIDE_CLAIM_MINUTES", 120, 5, 7 * 24 * 60),
         https=env_bool(env, "CURBSIDE_HTTPS", False),
         rate_limits=env_bool(env, "CURBSIDE_RATE_LIMITS", True),
+        llm_url=llm_url(env),
+        llm_model=env.get("CURBSIDE_LLM_MODEL") or "default",
+        llm_key=env_secret(env, "CURBSIDE_LLM_KEY"),
+        llm_timeout=env_int(env, "CURBSIDE_LLM_TIMEOUT", 30, 1, 600),
     )
+
+
+def llm_url(env: Mapping[str, str]) -> str | None:
+    """An OpenAI-compatible endpoint that may rephrase assembled text (optional; checked drafts only)."""
+    url = env.get("CURBSIDE_LLM_URL")
+    if not url:
+        return None
+    from curbside.enrich.llm import check_llm_url
+
+    return check_llm_url(url, "CURBSIDE_LLM_URL")

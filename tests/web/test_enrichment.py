@@ -2,6 +2,8 @@
 source, a reviewed version stays frozen until a source changes, and publishing a reply
 builds it through a recorded job."""
 
+import re
+
 import pytest
 
 from curbside.web.qa import enrichment, indexing
@@ -98,3 +100,98 @@ def test_enriched_content_survives_export_and_import(enriched, run_cli, tmp_path
     assert run_cli("export", second)[0] == 0
     assert first.read_bytes() == second.read_bytes()
     assert '"assembled_by"' in first.read_text() and '"cite"' in first.read_text()
+
+
+def test_a_doctor_of_the_specialty_reviews_more_info_and_a_guide(client, enriched, run_cli):
+    from curbside.web.service import workflow
+    from curbside.web.service.models import AuditEntry
+
+    seed = enriched
+    assert run_cli("build-guides")[0] == 0
+    guide = m.Guide.objects.filter(topic_id="eyelid-twitching").exclude(generator="").get()
+    moderator = workflow.sign_up("mod", "mod@example.org", "a-long-enough-passphrase")
+    from curbside.web.service.models import Account
+
+    Account.objects.filter(user=moderator).update(role="moderator")
+    moderator.refresh_from_db()
+    cardio = workflow.sign_up_doctor("cardio", "c@example.org", "a-long-enough-passphrase", name="Cardio",
+                                     specialty=m.Specialty.objects.get(pk="cardiology"), hospital="H",
+                                     licence_number="L")
+    neuro = workflow.sign_up_doctor("neuro", "n@example.org", "a-long-enough-passphrase", name="Neuro",
+                                    specialty=m.Specialty.objects.get(pk="neurology"), hospital="H",
+                                    licence_number="L")
+    for doctor in (cardio, neuro):
+        workflow.verify_email(doctor.user)
+        workflow.set_doctor_standing(moderator, doctor.pk, verified=True)
+
+    client.force_login(cardio.user)
+    assert client.post(f"/review/more-info/{seed.id}/").status_code == 404, "another specialty's content"
+    client.force_login(neuro.user)
+    assert client.post(f"/review/more-info/{seed.id}/").status_code == 302
+    assert client.post(f"/review/guide/{guide.pk}/").status_code == 302
+    row = m.Generated.objects.get(thread=seed, field="more_info")
+    assert row.reviewed_by_id == neuro.pk
+    page = client.get(f"/guides/{guide.pk}/").content.decode()
+    assert "Last reviewed" in page and "Dr. Neuro" in page
+    assert AuditEntry.objects.filter(action="generated.reviewed", object_id=seed.id).exists()
+    assert run_cli("build-guides")[0] == 0
+    assert m.Guide.objects.get(pk=guide.pk).reviewed_by_id == neuro.pk, "frozen while its sources are unchanged"
+
+
+def test_built_guides_cite_every_sentence(enriched, run_cli, client):
+    assert run_cli("build-guides")[0] == 0
+    built = m.Guide.objects.exclude(generator="")
+    assert built.exists()
+    for guide in built:
+        for section in guide.sections.all():
+            for block in section.blocks:
+                assert re.search(r"\[\d+\]$", block["text"]), f"uncited in {guide.pk}: {block['text']}"
+                for number in re.findall(r"\[(\d+)\]", block["text"]):
+                    assert 1 <= int(number) <= len(guide.citations)
+        for citation in client.get(f"/guides/{guide.pk}.json").json()["guide"]["citations"]:
+            assert client.get(citation["url"], follow=True).status_code == 200
+
+
+def test_enrichment_titles_the_thread_and_assigns_related_faq(enriched, client):
+    seed = enriched
+    title = m.Generated.objects.get(thread=seed, field="title")
+    assert title.method in ("rules", "imported") and title.value
+    demo = m.Thread.objects.get(pk="demo-q001")
+    demo_title = m.Generated.objects.get(thread=demo, field="title").value
+    assert "Twitch" in demo_title and demo_title != demo.title
+    assert "eyelid-twitching" in demo.thread_topics.values_list("topic_id", flat=True)
+    titles = list(m.Generated.objects.filter(field="title", method="rules").values_list("value", flat=True))
+    assert len(titles) == len(set(titles)), "unique within the site"
+    page = client.get(f"/qa/{demo.pk}/", follow=True).content.decode()
+    assert demo_title in page
+
+
+def test_an_llm_draft_is_kept_only_when_every_sentence_is_supported(enriched, settings):
+    """CURBSIDE_LLM_URL names a stand-in model on 127.0.0.1: first faithful, then with an invented dose."""
+    import dataclasses
+    import threading
+
+    from curbside.enrich.faithfulness import sentences_of
+    from tests.core.test_llm_draft import FakeModel, numbered
+
+    seed = enriched
+    originals = sentences_of(m.Generated.objects.get(thread=seed, field="more_info").value)
+    server = FakeModel()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    try:
+        settings.CONFIG = dataclasses.replace(settings.CONFIG, llm_url=server.url, llm_model="stand-in", llm_timeout=5)
+        server.script.append(("reply", numbered(originals)))
+        enrichment.enrich_thread(seed.id)
+        kept = m.Generated.objects.get(thread=seed, field="more_info")
+        assert (kept.method, kept.generator) == ("llm", "curbside-rules-1 + stand-in (checked)")
+
+        invented = list(originals)
+        invented[0] = "Take 800 mg of ibuprofen three times a day [1]."
+        server.script.append(("reply", numbered(invented)))
+        enrichment.enrich_thread(seed.id)
+        refused = m.Generated.objects.get(thread=seed, field="more_info")
+        assert refused.method == "rules" and "800 mg" not in str(refused.value)
+        assert len(server.requests) == 2
+    finally:
+        server.shutdown()
+        server.server_close()

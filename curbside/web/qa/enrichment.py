@@ -12,21 +12,31 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from curbside.enrich import sources as src
+from curbside.enrich.faithfulness import citation_sources, rephrase_or_keep
+from curbside.enrich.guides import compose_guide, has_enough_material
+from curbside.enrich.llm import ChatClient
+from curbside.enrich.titles import make_title, unique_titles
+from curbside.enrich.topics import assign_topics
 from curbside.enrich.more_info import compose_more_info
 from curbside.safety.rules import load_rules
 from curbside.web.qa import indexing
 from curbside.web.qa import models as m
 from curbside.web.qa.store import records_of
 
+logger = logging.getLogger(__name__)
 SIMILAR_SOURCES = 3
+MAX_TOPICS = 9  # the seed page's Related FAQ lists up to nine
 PASSAGE_SOURCES = 4
 
 
@@ -83,12 +93,58 @@ def sources_hash(candidates: list, topic_names: list[str]) -> str:
     return digest.hexdigest()
 
 
+def drafted(value: dict, candidates: list, provenance) -> tuple[dict, str, str]:
+    """With CURBSIDE_LLM_URL set, the model may rephrase the assembled text; its draft is kept
+    only if every sentence passes the support check, otherwise the assembled text stays."""
+    config = settings.CONFIG
+    if not config.llm_url:
+        return value, provenance.method, provenance.generator
+    client = ChatClient(config.llm_url, model=config.llm_model, api_key=config.llm_key,
+                        timeout=config.llm_timeout)
+    rule_texts = [SimpleNamespace(citation=SimpleNamespace(kind="rule", id=rule.id),
+                                  text=" ".join((rule.advice, *rule.examples))) for rule in red_flag_rules().rules]
+    result = rephrase_or_keep(value, citation_sources(value, [*candidates, *rule_texts]), client)
+    if result.method != "llm":
+        logger.info("More Info kept as assembled: %s", result.reason)
+        return value, provenance.method, provenance.generator
+    return result.value, "llm", f"{provenance.generator} + {config.llm_model} (checked)"
+
+
+def assign_topics_to(thread: m.Thread) -> list[str]:
+    """Related FAQ: imported or hand-set topics stay; Curbside's own assignment is redone."""
+    taxonomy = tuple(records_of("topic", m.Topic.objects.order_by("pk")))
+    chosen = [topic_id for topic_id, _ in assign_topics(f"{thread.title}. {thread.body}", taxonomy)]
+    kept = list(thread.thread_topics.filter(auto=False).values_list("topic_id", flat=True))
+    thread.thread_topics.filter(auto=True).delete()
+    added = [t for t in chosen if t not in kept][:max(0, MAX_TOPICS - len(kept))]
+    m.ThreadTopic.objects.bulk_create([m.ThreadTopic(thread=thread, topic_id=t, position=len(kept) + i, auto=True)
+                                       for i, t in enumerate(added)])
+    return kept + added
+
+
+def set_title(thread: m.Thread, topic_names: list[str]) -> None:
+    """A readable title from the question's focus and intent, as on the seed's Similar Q&A."""
+    title = make_title(thread.title, thread.body, topic_names, age_band=thread.age_band,
+                       asked_for=thread.asked_for)
+    taken = (m.Generated.objects.filter(field="title").exclude(thread=thread).values_list("value", flat=True))
+    text = unique_titles({thread.id: title}, taken=set(taken))[thread.id]
+    existing = m.Generated.objects.filter(thread=thread, field="title").first()
+    if existing is not None and existing.method == "imported":
+        return  # a title that came with the page stays
+    m.Generated.objects.update_or_create(thread=thread, field="title", defaults={
+        "id": existing.id if existing else f"{thread.id}-title", "value": text, "method": "rules",
+        "generator": "curbside-titles-1", "created_at": timezone.now(), "sources": [{"thread": thread.id}]})
+
+
 def enrich_thread(thread_id: str) -> str:
-    """(Re)build the thread's More Info; returns what happened: "built", "frozen" or "skipped"."""
+    """(Re)build the thread's topics, title and More Info; returns "built", "frozen" or "skipped"."""
     thread = (m.Thread.objects.filter(pk=thread_id, status="answered", reply__isnull=False)
               .select_related("reply__doctor__specialty").first())
     if thread is None:
         return "skipped"
+    assign_topics_to(thread)
+    topic_names = [tt.topic.name for tt in thread.thread_topics.select_related("topic")]
+    set_title(thread, topic_names)
     topic_names = [tt.topic.name for tt in thread.thread_topics.select_related("topic")]
     candidates = [reply_source_of(thread), *passage_candidates(thread, topic_names),
                   *similar_reply_sources(thread)]
@@ -99,10 +155,11 @@ def enrich_thread(thread_id: str) -> str:
     record = thread_record(thread)
     more_info = compose_more_info(record, record.reply, candidates, red_flag_rules(), topic_names=topic_names)
     provenance = more_info.provenance(timezone.now())
+    value, method, generator = drafted(more_info.value, candidates, provenance)
     m.Generated.objects.update_or_create(
         thread=thread, field="more_info",
-        defaults={"id": current.id if current else f"{thread.id}-more_info", "value": more_info.value,
-                  "method": provenance.method, "generator": provenance.generator,
+        defaults={"id": current.id if current else f"{thread.id}-more_info", "value": value,
+                  "method": method, "generator": generator,
                   "created_at": provenance.created_at, "sources": list(provenance.sources),
                   "sources_hash": fingerprint, "reviewed_by": None, "reviewed_at": None})
     return "built"
@@ -134,3 +191,61 @@ def enqueue_all() -> int:
                .values_list("pk", flat=True))
     m.EnrichJob.objects.bulk_create([m.EnrichJob(thread_id=t) for t in ids])
     return len(ids)
+
+
+# ---------------------------------------------------------------- topic guides
+
+GUIDE_THREADS = 12
+
+
+def topic_threads(topic: m.Topic) -> list:
+    rows = (m.Thread.objects.filter(status="answered", reply__isnull=False, thread_topics__topic=topic)
+            .select_related("reply__doctor__specialty").order_by("-asked_at", "pk")[:GUIDE_THREADS])
+    return [reply_source_of(t) for t in rows]
+
+
+def topic_passages(topic: m.Topic) -> list:
+    focuses = [f for f in displayable_focuses() if re.search(rf"\b{re.escape(f)}\b", topic.name, re.IGNORECASE)]
+    rows = (m.Passage.objects.exclude(licence__icontains=src.NOT_FOR_DISPLAY)
+            .filter(focus__in=focuses).order_by("pk")[:PASSAGE_SOURCES])
+    return list(records_of("passage", rows))
+
+
+def cited_blocks(section: dict) -> list[dict]:
+    """One paragraph block per sentence, its citations as [n] markers (archive-compatible)."""
+    return [{"type": "paragraph", "text": s["text"] + "".join(f" [{i + 1}]" for i in s["cite"])}
+            for s in section["sentences"]]
+
+
+def build_guide(topic: m.Topic) -> str:
+    """Build or refresh the topic's guide: "built", "frozen" or "skipped" (too little material)."""
+    threads, passages = topic_threads(topic), topic_passages(topic)
+    if not has_enough_material(threads, passages):
+        return "skipped"
+    fingerprint = sources_hash([*threads, *src.passage_sources(passages)], [topic.name])
+    guide_id = f"guide-{topic.id}"
+    existing = m.Guide.objects.filter(pk=guide_id).first()
+    if existing is not None and existing.reviewed_by_id and existing.sources_hash == fingerprint:
+        return "frozen"
+    value = compose_guide(next(records_of("topic", m.Topic.objects.filter(pk=topic.pk))), threads, passages,
+                          red_flag_rules())
+    with transaction.atomic():
+        guide, _ = m.Guide.objects.update_or_create(pk=guide_id, defaults={
+            "title": value["title"], "topic": topic, "intro": [], "source_name": None, "source_url": None,
+            "citations": value["citations"], "generator": value["assembled_by"], "created_at": timezone.now(),
+            "sources_hash": fingerprint, "reviewed_by": None, "reviewed_at": None})
+        guide.sections.all().delete()
+        m.GuideSection.objects.bulk_create([
+            m.GuideSection(guide=guide, position=i, heading=s["heading"], blocks=cited_blocks(s))
+            for i, s in enumerate(value["sections"])])
+    return "built"
+
+
+def build_guides(progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    topics = list(m.Topic.objects.order_by("pk"))
+    outcome = {"built": 0, "frozen": 0, "skipped": 0}
+    for done, topic in enumerate(topics, 1):
+        outcome[build_guide(topic)] += 1
+        if progress:
+            progress(done, len(topics))
+    return outcome

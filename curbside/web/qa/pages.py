@@ -140,9 +140,16 @@ def citation_href(citation: dict) -> str | None:
     return citation.get("url")
 
 
+def citation_name(citation: dict) -> str:
+    if citation.get("kind") == "rule":  # which rule, not only the rule pack
+        return f"{citation['name']}: {citation['id'].replace('-', ' ')}"
+    return citation["name"]
+
+
 def with_hrefs(value):
     if isinstance(value, dict) and isinstance(value.get("citations"), list):
-        return {**value, "citations": [{**c, "url": citation_href(c)} for c in value["citations"]]}
+        return {**value, "citations": [{**c, "url": citation_href(c), "name": citation_name(c)}
+                                       for c in value["citations"]]}
     return value
 
 
@@ -270,7 +277,7 @@ def topic_page(topic_id: str, page_number: str | None) -> dict:
 
 def guide_page(guide_id: str) -> dict:
     try:
-        guide = m.Guide.objects.select_related("topic__specialty").get(pk=guide_id)
+        guide = m.Guide.objects.select_related("topic__specialty", "reviewed_by").get(pk=guide_id)
     except m.Guide.DoesNotExist:
         raise Http404("No guide with this address.") from None
     return {
@@ -282,6 +289,11 @@ def guide_page(guide_id: str) -> dict:
             "sections": [{"heading": s.heading, "blocks": s.blocks} for s in guide.sections.all()],
             "source": {"name": guide.source_name, "url": guide.source_url} if guide.source_name else None,
             "demo": guide.source_name == DEMO_SOURCE_NAME,
+            # Guides Curbside built from cited sources (`curbside build-guides`).
+            "assembled": bool(guide.generator),
+            "citations": with_hrefs({"citations": guide.citations})["citations"],
+            "reviewed_by": f"Dr. {guide.reviewed_by.name}" if guide.reviewed_by else None,
+            "reviewed_at": iso(guide.reviewed_at),
         },
         "disclaimer": DISCLAIMER,
     }

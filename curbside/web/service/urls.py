@@ -22,6 +22,7 @@ urlpatterns = [
     path("my/questions/", views.my_questions, name="my-questions"),
     path("my/questions/<str:thread_id>/", views.my_question, name="my-question"),
     path("report/<str:thread_id>/", views.report, name="report"),
+    path("review/<slug:kind>/<str:object_id>/", views.review, name="review"),
     # The doctors' queue
     path("queue/", views.queue, name="queue"),
     path("queue/<str:thread_id>/", views.queue_question, name="queue-question"),

@@ -307,6 +307,22 @@ def queue_action(request, thread_id: str, action: str):
     return redirect("queue-question", thread_id)
 
 
+# ---------------------------------------------------------------- reviewing generated content
+
+@require_POST
+@requires("doctor")
+def review(request, kind: str, object_id: str):
+    if kind == "more-info":
+        workflow.review_more_info(request.doctor, object_id)
+        messages.success(request, "Thank you: your review is shown with the More Info.")
+        return redirect("thread", object_id)
+    if kind == "guide":
+        workflow.review_guide(request.doctor, object_id)
+        messages.success(request, "Thank you: your review is shown with the guide.")
+        return redirect("guide", object_id)
+    raise Http404("Nothing to review here.")
+
+
 # ---------------------------------------------------------------- reports
 
 @require_POST

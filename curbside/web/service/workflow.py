@@ -88,6 +88,10 @@ def state_of(obj) -> dict:
         return {"username": obj.username, "email": obj.email, "is_active": obj.is_active,
                 "role": account.role if account else None,
                 "email_verified": bool(account and account.email_verified_at)}
+    if isinstance(obj, (qa.Generated, qa.Guide)):
+        return {"reviewed_by": obj.reviewed_by_id,
+                "reviewed_at": obj.reviewed_at.isoformat() if obj.reviewed_at else None,
+                "sources_hash": obj.sources_hash}
     if isinstance(obj, Report):
         return {"thread": obj.thread_id, "reason": obj.reason, "resolution": obj.resolution,
                 "resolved": obj.resolved_at is not None}
@@ -95,7 +99,7 @@ def state_of(obj) -> dict:
 
 
 def audit(actor, action: str, obj, before: dict | None, after: dict | None) -> AuditEntry:
-    object_id = obj.thread_id if isinstance(obj, (Question, qa.Reply)) else obj.pk
+    object_id = obj.thread_id if isinstance(obj, (Question, qa.Reply, qa.Generated)) else obj.pk
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_name=actor.username if actor is not None and actor.is_authenticated else "system",
@@ -511,6 +515,36 @@ def resolve_report(moderator: User, report_id: int, unpublish: bool, note: str) 
             question.save(update_fields=["state", "held_reasons", "updated_at"])
             audit(moderator, "question.unpublished", question, q_before, state_of(question))
     return entry
+
+
+# ---------------------------------------------------------------- reviewing generated content
+
+@transaction.atomic
+def review_more_info(doctor: qa.Doctor, thread_id: str) -> qa.Generated:
+    """A doctor of the thread's specialty vouches for its More Info as it stands; the version is
+    then kept (frozen) until one of its sources changes."""
+    row = (qa.Generated.objects.select_for_update().select_related("thread__reply__doctor")
+           .filter(thread_id=thread_id, field="more_info", thread__status="answered").first())
+    if row is None or row.thread.reply.doctor.specialty_id != doctor.specialty_id:
+        raise NotAllowed("No More Info of your specialty here.", hidden=True)
+    return _mark_reviewed(doctor, row)
+
+
+@transaction.atomic
+def review_guide(doctor: qa.Doctor, guide_id: str) -> qa.Guide:
+    guide = qa.Guide.objects.select_for_update().select_related("topic").filter(pk=guide_id).first()
+    if guide is None or not guide.generator or \
+            (guide.topic and guide.topic.specialty_id and guide.topic.specialty_id != doctor.specialty_id):
+        raise NotAllowed("No guide of your specialty here.", hidden=True)
+    return _mark_reviewed(doctor, guide)
+
+
+def _mark_reviewed(doctor: qa.Doctor, row):
+    before = state_of(row)
+    row.reviewed_by, row.reviewed_at = doctor, timezone.now()
+    row.save(update_fields=["reviewed_by", "reviewed_at"])
+    audit(doctor.user, f"{type(row).__name__.lower()}.reviewed", row, before, state_of(row))
+    return row
 
 
 def as_dict(draft: Draft) -> dict:
