@@ -160,6 +160,8 @@ def cmd_enrich(args: argparse.Namespace) -> int:
 
     if indexing.get_engine() is None:
         indexing.rebuild()  # Similar threads are sources: the index must exist first
+    if args.all:
+        print(f"Topics: {enrichment.grow_taxonomy()} new from the threads' focus terms.")
     queued = enrichment.enqueue_all() if args.all else 0
     with Progress(transient=True) as bar:
         task = bar.add_task("Enriching threads", total=None)

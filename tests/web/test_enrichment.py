@@ -195,3 +195,18 @@ def test_an_llm_draft_is_kept_only_when_every_sentence_is_supported(enriched, se
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_enrich_all_grows_the_topic_taxonomy_from_focus_terms(enriched):
+    new = m.Topic.objects.exclude(pk__in=[t.id for t in _demo_topics()])
+    assert new.exists(), "focus terms shared by 3 or more threads become topics"
+    for topic in new:
+        assert m.ThreadTopic.objects.filter(topic=topic).count() >= 1
+
+
+def _demo_topics():
+    from curbside.demo import demo_archive
+    from curbside.ingest import read_path
+    from curbside.records import Topic
+
+    return [r for r in read_path(demo_archive()).records if isinstance(r, Topic)]

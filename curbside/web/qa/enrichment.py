@@ -27,7 +27,7 @@ from curbside.enrich.faithfulness import citation_sources, rephrase_or_keep
 from curbside.enrich.guides import compose_guide, has_enough_material
 from curbside.enrich.llm import ChatClient
 from curbside.enrich.titles import make_title, unique_titles
-from curbside.enrich.topics import assign_topics
+from curbside.enrich.topics import assign_topics, build_taxonomy
 from curbside.enrich.more_info import compose_more_info
 from curbside.safety.rules import load_rules
 from curbside.web.qa import indexing
@@ -249,3 +249,20 @@ def build_guides(progress: Callable[[int, int], None] | None = None) -> dict[str
         if progress:
             progress(done, len(topics))
     return outcome
+
+
+# ---------------------------------------------------------------- the topic taxonomy
+
+def grow_taxonomy() -> int:
+    """New topics from the focus terms of answered threads (a term in 3 or more threads), with
+    their threads' most common specialty. Existing topics, imported or made by a moderator in
+    /admin/, are kept as they are; moderators rename, merge or delete them there."""
+    threads = list(records_of("thread", m.Thread.objects.filter(status="answered").order_by("pk")))
+    specialty_of = dict(m.Reply.objects.values_list("thread_id", "doctor__specialty_id"))
+    existing = list(records_of("topic", m.Topic.objects.order_by("pk")))
+    known_specialties = set(m.Specialty.objects.values_list("pk", flat=True))
+    new = [t for t in build_taxonomy(threads, existing, specialty_of) if not t.existing]
+    m.Topic.objects.bulk_create([
+        m.Topic(id=t.id, name=t.name, specialty_id=t.specialty if t.specialty in known_specialties else None)
+        for t in new], ignore_conflicts=True)
+    return len(new)
