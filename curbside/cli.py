@@ -96,6 +96,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     else:
         print("Importing the demo content and building the search index (the first time takes a minute)…")
         import_paths([demo_archive()])
+        from curbside.web.qa import enrichment, indexing
+
+        print("Building More Info, titles, topics and guides from the demo's cited sources…")
+        indexing.process_jobs()
+        enrichment.grow_taxonomy()
+        enrichment.enqueue_all()
+        enrichment.process_jobs()
+        enrichment.build_guides()
     from curbside.web.service.demo_accounts import DEMO_PASSWORD, ensure_demo_accounts
 
     created = ensure_demo_accounts()
