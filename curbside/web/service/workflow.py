@@ -523,7 +523,8 @@ def resolve_report(moderator: User, report_id: int, unpublish: bool, note: str) 
 def review_more_info(doctor: qa.Doctor, thread_id: str) -> qa.Generated:
     """A doctor of the thread's specialty vouches for its More Info as it stands; the version is
     then kept (frozen) until one of its sources changes."""
-    row = (qa.Generated.objects.select_for_update().select_related("thread__reply__doctor")
+    # Lock only the row itself: PostgreSQL cannot lock the nullable side of the joins.
+    row = (qa.Generated.objects.select_for_update(of=("self",)).select_related("thread__reply__doctor")
            .filter(thread_id=thread_id, field="more_info", thread__status="answered").first())
     if row is None or row.thread.reply.doctor.specialty_id != doctor.specialty_id:
         raise NotAllowed("No More Info of your specialty here.", hidden=True)
@@ -532,7 +533,7 @@ def review_more_info(doctor: qa.Doctor, thread_id: str) -> qa.Generated:
 
 @transaction.atomic
 def review_guide(doctor: qa.Doctor, guide_id: str) -> qa.Guide:
-    guide = qa.Guide.objects.select_for_update().select_related("topic").filter(pk=guide_id).first()
+    guide = qa.Guide.objects.select_for_update(of=("self",)).select_related("topic").filter(pk=guide_id).first()
     if guide is None or not guide.generator or \
             (guide.topic and guide.topic.specialty_id and guide.topic.specialty_id != doctor.specialty_id):
         raise NotAllowed("No guide of your specialty here.", hidden=True)
