@@ -210,3 +210,12 @@ def _demo_topics():
     from curbside.records import Topic
 
     return [r for r in read_path(demo_archive()).records if isinstance(r, Topic)]
+
+
+def test_similar_qa_shows_readable_titles_as_the_seed_does(enriched, client):
+    seed = enriched
+    similar = client.get(f"/qa/{seed.id}.json").json()["similar"]
+    assert similar
+    titles = dict(m.Generated.objects.filter(field="title").values_list("thread_id", "value"))
+    for entry in similar:
+        assert entry["title"] == titles.get(entry["id"], m.Thread.objects.get(pk=entry["id"]).title)

@@ -165,6 +165,13 @@ def generated_data(row: m.Generated | None) -> dict | None:
     }
 
 
+def generated_titles(thread_ids) -> dict[str, str]:
+    """Readable titles (focus and intent) where enrichment made one: Similar Q&A shows them,
+    as the seed page does; other lists keep the asker's own words."""
+    rows = m.Generated.objects.filter(thread_id__in=list(thread_ids), field="title")
+    return {thread_id: value for thread_id, value in rows.values_list("thread_id", "value")}
+
+
 def thread_page(thread_id: str) -> dict:
     try:
         thread = with_reply(public_threads()).get(pk=thread_id)
@@ -176,7 +183,9 @@ def thread_page(thread_id: str) -> dict:
     if similar_ids is None and similar:
         similar_ids, similar_source = list(similar.value), generated_data(similar)
     found = with_reply(public_threads()).in_bulk(similar_ids or [])
-    similar_threads = [thread_summary(found[i]) for i in similar_ids or [] if i in found and i != thread.id]
+    readable = generated_titles(similar_ids or [])
+    similar_threads = [{**thread_summary(found[i]), "title": readable.get(i, found[i].title)}
+                       for i in similar_ids or [] if i in found and i != thread.id]
     topics = [tt.topic for tt in thread.thread_topics.select_related("topic__specialty")]
     title = generated.get("title")
     return {
