@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client
 
 from curbside.web.api import asking
@@ -29,18 +28,6 @@ ROLES = ["anonymous", "asker", "other_asker", "doctor", "other_doctor", "moderat
 
 
 # ---------------------------------------------------------------- people and helpers
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # Rate-limit counters live in the process-wide cache: without this, tests share them.
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The real hasher takes 0.3 s a password, by design; these tests make a few per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def make_asker(username: str) -> User:
     user = workflow.sign_up(username, f"{username}@example.org", PASSWORD)

@@ -1,7 +1,6 @@
 """Rate limits, login throttling, CSRF and security headers, through real requests."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -9,14 +8,6 @@ from curbside.web.qa import models as qa
 from curbside.web.service import workflow
 
 PASSWORD = "a-long-enough-passphrase"
-
-
-@pytest.fixture(autouse=True)
-def fresh_counters():
-    """Rate-limit counters live in the cache: each test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from curbside.enrich.more_info import compose_more_info
 from curbside.safety.rules import load_rules
 from curbside.web.qa import indexing
 from curbside.web.qa import models as m
+from curbside.web.qa.pages import displayable_passages
 from curbside.web.qa.store import records_of
 
 logger = logging.getLogger(__name__)
@@ -66,21 +67,24 @@ def similar_reply_sources(thread: m.Thread) -> list:
     return [reply_source_of(found[i]) for i in ids if i in found]
 
 
-def passage_candidates(thread: m.Thread, topic_names: list[str]) -> list:
-    """Trusted passages about what the thread is about: those whose focus the thread names."""
-    text = f"{thread.title}\n{thread.body}\n" + "\n".join(topic_names)
+def passages_named_in(text: str) -> list:
+    """Displayable passage records whose focus term the text names (at most PASSAGE_SOURCES)."""
     focuses = [f for f in displayable_focuses() if re.search(rf"\b{re.escape(f)}\b", text, re.IGNORECASE)]
     if not focuses:
         return []
-    rows = (m.Passage.objects.exclude(licence__icontains=src.NOT_FOR_DISPLAY)
-            .filter(focus__in=focuses).order_by("pk")[:PASSAGE_SOURCES])
-    return src.passage_sources(records_of("passage", rows))
+    rows = displayable_passages().filter(focus__in=focuses).order_by("pk")[:PASSAGE_SOURCES]
+    return list(records_of("passage", rows))
+
+
+def passage_candidates(thread: m.Thread, topic_names: list[str]) -> list:
+    """Trusted passages about what the thread is about: those whose focus the thread names."""
+    text = f"{thread.title}\n{thread.body}\n" + "\n".join(topic_names)
+    return src.passage_sources(passages_named_in(text))
 
 
 def displayable_focuses() -> list[str]:
     """Focus terms of the passages that may be shown, longest first (most specific wins)."""
-    rows = (m.Passage.objects.exclude(licence__icontains=src.NOT_FOR_DISPLAY).exclude(focus__isnull=True)
-            .values_list("focus", flat=True).distinct())
+    rows = displayable_passages().exclude(focus__isnull=True).values_list("focus", flat=True).distinct()
     return sorted({f.strip() for f in rows if f and len(f.strip()) > 3}, key=len, reverse=True)
 
 
@@ -205,10 +209,7 @@ def topic_threads(topic: m.Topic) -> list:
 
 
 def topic_passages(topic: m.Topic) -> list:
-    focuses = [f for f in displayable_focuses() if re.search(rf"\b{re.escape(f)}\b", topic.name, re.IGNORECASE)]
-    rows = (m.Passage.objects.exclude(licence__icontains=src.NOT_FOR_DISPLAY)
-            .filter(focus__in=focuses).order_by("pk")[:PASSAGE_SOURCES])
-    return list(records_of("passage", rows))
+    return passages_named_in(topic.name)
 
 
 def cited_blocks(section: dict) -> list[dict]:

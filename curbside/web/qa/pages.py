@@ -13,6 +13,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from curbside.demo import DEMO_SOURCE_NAME
+from curbside.enrich.sources import NOT_FOR_DISPLAY
 from curbside.text import excerpt, slugify
 from curbside.search.documents import Filters
 from curbside.search.snippet import snippet
@@ -306,9 +307,6 @@ def guide_page(guide_id: str) -> dict:
         },
         "disclaimer": DISCLAIMER,
     }
-
-
-NOT_FOR_DISPLAY = "not for display"
 
 
 def displayable_passages():
