@@ -12,7 +12,7 @@ from curbside.web.api.tokens import issue_token
 from curbside.web.service import workflow
 from curbside.web.wsgi import application
 from tests.web.test_api import PASSWORD, QUESTION
-from tests.web.test_api import fast_passwords, fresh_rate_limits, people, queued  # noqa: F401 (fixtures)
+from tests.web.test_api import people, queued  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
