@@ -2,7 +2,7 @@
 
     {"version": 1,
      "context": {"drop_default": [...], "rules": [{"literal", "category", "direction", "pattern", "max_scope"?}]},
-     "rules": [{"id", "level", "patterns", "requires_any"?, "advice", "examples", "non_examples"}]}
+     "rules": [{"id", "level", "source", "patterns", "requires_any"?, "advice", "examples", "non_examples"}]}
 
 A rule fires when one of its `patterns` (regular expressions over the lower-cased question,
 so written in lower case) matches and, if it has `requires_any`, one of those co-findings matches too; both
@@ -28,7 +28,7 @@ CONTEXT_CATEGORIES = frozenset({
 })
 CONTEXT_DIRECTIONS = frozenset({"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"})
 
-_RULE_KEYS = {"id": str, "level": str, "patterns": list, "requires_any": list, "advice": str,
+_RULE_KEYS = {"id": str, "level": str, "source": str, "patterns": list, "requires_any": list, "advice": str,
               "examples": list, "non_examples": list}
 _RULE_OPTIONAL = {"requires_any"}
 _CUE_KEYS = {"literal": str, "category": str, "direction": str, "pattern": str, "max_scope": int}
@@ -39,6 +39,7 @@ _CUE_OPTIONAL = {"max_scope"}
 class Rule:
     id: str
     level: str
+    source: str  # the public guidance the level rests on (NHS, NICE, a triage system)
     patterns: tuple[str, ...]
     requires_any: tuple[str, ...]
     advice: str
@@ -142,7 +143,9 @@ def _rule(raw: object, index: int, path: str) -> Rule:
     requires = _strings(raw, "requires_any", where, allow_empty=True)
     if "requires_any" in raw and not requires:
         raise ConfigError(f"{where}: key 'requires_any': must not be empty (leave the key out instead)")
-    return Rule(raw["id"], raw["level"], patterns, requires, raw["advice"].strip(),
+    if not raw["source"].strip():
+        raise ConfigError(f"{where}: key 'source': name the public guidance this rule rests on")
+    return Rule(raw["id"], raw["level"], raw["source"].strip(), patterns, requires, raw["advice"].strip(),
                 _strings(raw, "examples", where), _strings(raw, "non_examples", where, allow_empty=True),
                 _compile(patterns, "patterns", where),
                 _compile(requires, "requires_any", where) if requires else None)

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
+from curbside.safety.clinical import Knowledge, default_knowledge
+from curbside.safety.patient import Patient, language_of, read_patient
 from curbside.safety.rules import DEFAULT_PATH, LEVELS, Rule, RulePack, load_rules
 
 SPAN_GROUP = "curbside_triage"
@@ -52,29 +54,69 @@ class Demoted:
 
 
 @dataclass(frozen=True)
+class ClinicalFinding:
+    """A concept found in the text (or a measured vital sign past a threshold), with the
+    modifiers written in the same sentence."""
+    concept: str
+    label: str
+    text: str
+    start: int
+    end: int
+    modifiers: tuple[str, ...] = ()
+    source: str = "text"  # text, or the vital-sign threshold's source
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What decided the level: a discriminator, or a lay-wording rule of the rule pack."""
+    id: str
+    level: str
+    kind: str  # general, presentation or lay wording
+    source: str
+    because: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TriageResult:
     level: str
     findings: tuple[Finding, ...]
     demoted: tuple[Demoted, ...]
     advice: str
+    decided_by: tuple[Decision, ...] = ()
+    clinical: tuple[ClinicalFinding, ...] = ()
+    set_aside: tuple[tuple[ClinicalFinding, str], ...] = ()
+    patient: dict = field(default_factory=dict)
+    language: str = "en"
+    needs_staff: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def explain(self) -> str:
+        """One line: the level, what decided it and the findings behind it."""
+        deciding = ", ".join(f"{d.id} [{'; '.join(d.because)}]" for d in self.decided_by) or "nothing matched"
+        found = ", ".join(f.concept + "".join(f"+{m}" for m in f.modifiers) for f in self.clinical)
+        return f"{self.level}: {deciding}; findings: {found or 'none'}"
+
 
 class Triager:
-    """The rule pack plus a ConText pipeline; call it with a question."""
+    """The rule pack, the clinical knowledge and a ConText pipeline; call it with a question."""
 
-    def __init__(self, pack: RulePack):
+    def __init__(self, pack: RulePack, knowledge: Knowledge | None = None):
         self.pack = pack
+        self.knowledge = knowledge or default_knowledge()
         self.nlp, self.context = _pipeline(pack)
 
-    def __call__(self, text: str) -> TriageResult:
-        findings, demoted = self.analyse(text)
-        return _decide(self.pack.rules, findings, demoted)
+    def __call__(self, text: str, age_band: str | None = None, sex: str | None = None) -> TriageResult:
+        reading = self.read(text, age_band, sex)
+        return decide(self.pack.rules, self.knowledge, reading)
 
     def analyse(self, text: str) -> tuple[list[Finding], list[Demoted]]:
-        """Every finding of every level, and those set aside, before the level is decided."""
+        """Every lay-wording rule finding of every level, and those set aside."""
+        reading = self.read(text)
+        return reading.rule_findings, reading.rule_demoted
+
+    def read(self, text: str, age_band: str | None = None, sex: str | None = None) -> "Reading":
         clean = text.translate(_QUOTES)
         lowered = _lower(clean)
         matches = []
@@ -82,40 +124,77 @@ class Triager:
             spans = _spans(rule.matcher, lowered)
             co = _spans(rule.co_matcher, lowered) if spans and rule.co_matcher else []
             if spans and (co or not rule.co_matcher):
-                matches.append((rule, spans, co))
-        reasons = self._context_reasons(clean, matches)
-        findings: list[Finding] = []
-        demoted: list[Demoted] = []
-        for rule, spans, co in matches:
-            active_co = [span for span in co if reasons.get((rule.id, "co", span)) is None]
+                matches.append((rule.id, spans, co))
+        concept_spans = [(concept, _spans(concept.matcher, lowered)) for concept in self.knowledge.concepts
+                         if concept.matcher is not None]
+        concept_spans = [(c, spans) for c, spans in concept_spans if spans]
+        doc, reasons = self._context_reasons(clean, matches + [("c:" + c.id, spans, []) for c, spans in concept_spans])
+        reading = Reading(text=text, language=language_of(clean), patient=read_patient(lowered, age_band, sex))
+        self._rule_findings(text, matches, reasons, reading)
+        sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        modifiers = _modifier_spans(self.knowledge, lowered)
+        for concept, spans in concept_spans:
             for span in spans:
-                finding = Finding(rule.id, rule.level, text[span[0]:span[1]], span[0], span[1])
-                reason = reasons.get((rule.id, "main", span))
-                if reason == "long-standing" and rule.level == "routine":
+                finding = ClinicalFinding(concept.id, concept.label, text[span[0]:span[1]], span[0], span[1])
+                reason = reasons.get(("c:" + concept.id, "main", span))
+                if reason is None:
+                    reading.clinical.append(finding)
+                else:
+                    reading.set_aside.append((finding, reason))
+        reading.clinical = _attach(reading.clinical, modifiers, sentences, lowered)
+        if reading.language == "zh":
+            found, aside = _read_chinese(self.knowledge, clean)
+            reading.clinical += found
+            reading.set_aside += aside
+        reading.clinical += _vital_findings(self.knowledge, reading.patient)
+        if reading.language == "unknown" and (reading.clinical or reading.rule_findings or reading.set_aside):
+            reading.language = "en"  # terse clinical English ("facial droop, dysphasia") has few common words
+        return reading
+
+    def _rule_findings(self, text: str, matches, reasons: dict, reading: "Reading") -> None:
+        levels = {rule.id: rule.level for rule in self.pack.rules}
+        for rule_id, spans, co in matches:
+            level = levels[rule_id]
+            active_co = [span for span in co if reasons.get((rule_id, "co", span)) is None]
+            for span in spans:
+                finding = Finding(rule_id, level, text[span[0]:span[1]], span[0], span[1])
+                reason = reasons.get((rule_id, "main", span))
+                if reason == "long-standing" and level == "routine":
                     reason = None  # "for months" is what a routine duration rule looks for
                 if reason is None and co and not active_co:
                     reason = "co-finding set aside"
                 if reason is not None:
-                    demoted.append(Demoted(finding, reason))
+                    reading.rule_demoted.append(Demoted(finding, reason))
                     continue
-                findings.append(finding)
-                findings.extend(Finding(rule.id, rule.level, text[s:e], s, e) for s, e in active_co[:1])
-        return findings, demoted
+                reading.rule_findings.append(finding)
+                reading.rule_findings.extend(Finding(rule_id, level, text[s:e], s, e) for s, e in active_co[:1])
 
-    def _context_reasons(self, text: str, matches) -> dict:
+    def _context_reasons(self, text: str, matches):
         doc = self.nlp(text)
         keys, spans = [], []
-        for rule, main, co in matches:
+        for key, main, co in matches:
             for role, group in (("main", main), ("co", co)):
                 for start, end in group:
-                    span = doc.char_span(start, end, label=rule.id, alignment_mode="expand")
+                    span = doc.char_span(start, end, label="finding", alignment_mode="expand")
                     if span is not None and len(span):
-                        keys.append((rule.id, role, (start, end)))
+                        keys.append((key, role, (start, end)))
                         spans.append(span)
         doc.spans[SPAN_GROUP] = spans
         self.context(doc)
         targets = [(span.start, span.end) for span in spans]
-        return {key: _reason(_categories(span, targets)) for key, span in zip(keys, doc.spans[SPAN_GROUP])}
+        return doc, {key: _reason(_categories(span, targets)) for key, span in zip(keys, doc.spans[SPAN_GROUP])}
+
+
+@dataclass
+class Reading:
+    """Everything found in one question, before a level is decided."""
+    text: str
+    language: str
+    patient: Patient
+    rule_findings: list[Finding] = field(default_factory=list)
+    rule_demoted: list[Demoted] = field(default_factory=list)
+    clinical: list[ClinicalFinding] = field(default_factory=list)
+    set_aside: list[tuple[ClinicalFinding, str]] = field(default_factory=list)
 
 
 def _lower(text: str) -> str:
@@ -178,16 +257,170 @@ def _reason(categories: set[str]) -> str | None:
     return None
 
 
-def _decide(rules: tuple[Rule, ...], findings: list[Finding], demoted: list[Demoted]) -> TriageResult:
-    rank = {level: i for i, level in enumerate(LEVELS)}
-    level = max((f.level for f in findings), key=rank.__getitem__, default="routine")
-    blocked = any(d.reason in BLOCKS_SELF_CARE and rank[d.finding.level] > rank["self_care"] for d in demoted)
-    if level == "self_care" and blocked:
-        level = "routine"
-    deciding = tuple(f for f in findings if f.level == level)
-    advice_of = {rule.id: rule.advice for rule in rules}
-    advice = list(dict.fromkeys(advice_of[f.rule_id] for f in deciding)) or [DEFAULT_ADVICE[level]]
-    return TriageResult(level, deciding, tuple(demoted), " ".join(advice))
+GENERAL_EMERGENCY = ("If this is an emergency (trouble breathing, chest pain, a face drooping or weak arm, "
+                     "heavy bleeding, someone collapsed or not responding, thoughts of suicide), call your "
+                     "local emergency number now. Do not wait for a reply here.")
+UNREAD_LANGUAGE = ("We could not read the language of this question, so a member of staff will look at it first. "
+                   + GENERAL_EMERGENCY)
+RANK = {level: i for i, level in enumerate(LEVELS)}
+_PAIN_WORD = re.compile(r"\b(?:pain|ache|it|this|discomfort|severity)\b")
+_PAIN_SCORE = re.compile(r"\b(\d{1,2})\s*(?:/|out of|over)\s*10\b")
+
+
+def decide(rules: tuple[Rule, ...], knowledge: Knowledge, reading: Reading) -> TriageResult:
+    """The level: the highest of the fired discriminators and lay-wording rules; self_care
+    only when a self-limiting presentation is all there is."""
+    decisions = _lay_decisions(rules, reading.rule_findings) + _discriminator_decisions(knowledge, reading)
+    above = [d for d in decisions if d.level != "self_care"]
+    level = max((d.level for d in above), key=RANK.__getitem__, default="routine")
+    if not above and _self_care_allowed(knowledge, reading, decisions):
+        level = "self_care"
+    deciding = tuple(d for d in decisions if d.level == level)
+    advice = _advice(rules, knowledge, deciding, level)
+    needs_staff = reading.language == "unknown"
+    if needs_staff:
+        advice = f"{UNREAD_LANGUAGE} {advice}" if level != "emergency" else advice
+    findings = tuple(f for f in reading.rule_findings if f.level == level)
+    patient = asdict(reading.patient)
+    patient["vitals"] = [asdict(v) for v in reading.patient.vitals]
+    return TriageResult(level, findings, tuple(reading.rule_demoted), advice, deciding, tuple(reading.clinical),
+                        tuple(reading.set_aside), patient, reading.language, needs_staff)
+
+
+def _lay_decisions(rules: tuple[Rule, ...], findings: list[Finding]) -> list[Decision]:
+    by_id = {rule.id: rule for rule in rules}
+    texts: dict[str, list[str]] = {}
+    for finding in findings:
+        texts.setdefault(finding.rule_id, []).append(finding.text)
+    return [Decision(rule_id, by_id[rule_id].level, "lay wording", by_id[rule_id].source, tuple(dict.fromkeys(t)))
+            for rule_id, t in texts.items()]
+
+
+def _discriminator_decisions(knowledge: Knowledge, reading: Reading) -> list[Decision]:
+    found: dict[str, list[ClinicalFinding]] = {}
+    for finding in reading.clinical:
+        found.setdefault(finding.concept, []).append(finding)
+    groups = reading.patient.groups(knowledge.age_groups)
+    decisions = []
+    for rule in knowledge.discriminators:
+        because = []
+        for clause in rule.clauses:
+            held = next((term for term in clause if _holds(term, found, groups)), None)
+            if held is None:
+                break
+            because.append(str(held))
+        else:
+            decisions.append(Decision(rule.id, rule.level, rule.kind, rule.source, tuple(dict.fromkeys(because))))
+    return decisions
+
+
+def _holds(term, found: dict, groups: set[str]) -> bool:
+    if term.group:
+        return term.group in groups
+    return any(set(term.modifiers) <= set(f.modifiers) for f in found.get(term.concept, ()))
+
+
+def _self_care_allowed(knowledge: Knowledge, reading: Reading, decisions: list[Decision]) -> bool:
+    """A self-limiting presentation with nothing else: no red flag, even one set aside as past
+    or hypothetical, no vital sign past a threshold, no finding the presentation does not explain."""
+    if any(d.reason in BLOCKS_SELF_CARE and d.finding.level != "self_care" for d in reading.rule_demoted):
+        return False
+    if not decisions:
+        return False
+    if any(f.source != "text" for f in reading.clinical):
+        return False
+    lay = any(d.kind == "lay wording" for d in decisions)
+    by_id = {d.id: d for d in knowledge.discriminators}
+    allowed = set(knowledge.self_care_concepts)
+    for decision in decisions:
+        if decision.id in by_id:
+            allowed |= by_id[decision.id].allow
+    unexplained = {f.concept for f in reading.clinical} - allowed
+    return lay or not unexplained
+
+
+def _advice(rules: tuple[Rule, ...], knowledge: Knowledge, deciding: tuple[Decision, ...], level: str) -> str:
+    advice_of = {rule.id: rule.advice for rule in rules} | {d.id: d.advice for d in knowledge.discriminators}
+    advice = list(dict.fromkeys(advice_of[d.id] for d in deciding if advice_of.get(d.id)))
+    return " ".join(advice) or DEFAULT_ADVICE[level]
+
+
+def _modifier_spans(knowledge: Knowledge, lowered: str) -> list[tuple[str, int, int]]:
+    spans = [(m.id, x.start(), x.end()) for m in knowledge.modifiers for x in m.matcher.finditer(lowered)]
+    spans += [("severe", x.start(), x.end()) for x in _PAIN_SCORE.finditer(lowered)
+              if int(x.group(1)) >= knowledge.pain_score_severe]
+    return spans
+
+
+def _is_pain(concept: str) -> bool:
+    return concept.endswith("pain") or concept == "headache"
+
+
+def _attach(findings: list[ClinicalFinding], modifiers, sentences: list[tuple[int, int]],
+            lowered: str) -> list[ClinicalFinding]:
+    """Give each finding the modifiers written in its sentence. A sentence that only rates
+    or times "the pain" ("Pain severity is 7 out of 10.") qualifies the pain named before it."""
+    def sentence_of(position: int) -> int:
+        return next((i for i, (s, e) in enumerate(sentences) if s <= position < e), len(sentences) - 1)
+
+    by_sentence: dict[int, set[str]] = {}
+    for mod_id, start, _ in modifiers:
+        by_sentence.setdefault(sentence_of(start), set()).add(mod_id)
+    pain_sentences = sorted({sentence_of(f.start) for f in findings if _is_pain(f.concept)})
+    for index, mods in list(by_sentence.items()):
+        has_pain = index in pain_sentences
+        start, end = sentences[index] if sentences else (0, len(lowered))
+        earlier = [i for i in pain_sentences if i < index]
+        if not has_pain and earlier and _PAIN_WORD.search(lowered[start:end]):
+            by_sentence.setdefault(earlier[-1], set()).update(mods & {"severe", "sudden", "worsening"})
+    return [ClinicalFinding(f.concept, f.label, f.text, f.start, f.end,
+                            tuple(sorted(by_sentence.get(sentence_of(f.start), ()))), f.source) for f in findings]
+
+
+_ZH_SENTENCE = re.compile(r"[^。！？!?\n]+")
+_ZH_CLAUSE = re.compile(r"[^，,；;。！？!?\n]+?(?=但是|但|可是|不過|不过|[，,；;。！？!?\n]|$)|(?:但是|但|可是|不過|不过)[^，,；;。！？!?\n]*")
+
+
+def _read_chinese(knowledge: Knowledge, text: str):
+    """Chinese wording: plain-string lexicon, with negation, hypothetical and history cues read
+    in the clause before the finding (ConText's English cues do not apply)."""
+    found, aside = [], []
+    for sentence in _ZH_SENTENCE.finditer(text):
+        mods = tuple(sorted({m.id for m in knowledge.modifiers if m.zh_matcher and m.zh_matcher.search(sentence.group())}))
+        for clause in _ZH_CLAUSE.finditer(sentence.group()):
+            offset = sentence.start() + clause.start()
+            words = clause.group()
+            for concept in knowledge.concepts:
+                if concept.zh_matcher is None:
+                    continue
+                for match in concept.zh_matcher.finditer(words):
+                    finding = ClinicalFinding(concept.id, concept.label, match.group(), offset + match.start(),
+                                              offset + match.end(), mods)
+                    reason = _zh_reason(knowledge, words, match.start(), match.end())
+                    (found.append(finding) if reason is None else aside.append((finding, reason)))
+    return found, aside
+
+
+def _zh_reason(knowledge: Knowledge, clause: str, start: int, end: int) -> str | None:
+    before = clause[:start]
+    for reason, cues in (("negated", "negated"), ("hypothetical", "hypothetical"), ("historical", "historical")):
+        if any(cue in before for cue in knowledge.zh_context[cues]):
+            return reason
+    return None
+
+
+def _vital_findings(knowledge: Knowledge, patient: Patient) -> list[ClinicalFinding]:
+    found = []
+    for vital in patient.vitals:
+        for rule in knowledge.vitals:
+            if rule.measure != vital.measure or (rule.pregnant and not patient.pregnant):
+                continue
+            if rule.age_range and (patient.age_years is None or not rule.age_range[0] <= patient.age_years < rule.age_range[1]):
+                continue
+            if (rule.minimum is not None and vital.value >= rule.minimum) or \
+                    (rule.maximum is not None and vital.value <= rule.maximum):
+                found.append(ClinicalFinding(rule.finding, rule.label, vital.text, -1, -1, (), rule.source))
+    return found
 
 
 def _pipeline(pack: RulePack):
@@ -220,5 +453,5 @@ def default_triager() -> Triager:
     return Triager(load_rules(DEFAULT_PATH))
 
 
-def triage(text: str) -> TriageResult:
-    return default_triager()(text)
+def triage(text: str, age_band: str | None = None, sex: str | None = None) -> TriageResult:
+    return default_triager()(text, age_band, sex)
