@@ -77,7 +77,7 @@ def main() -> None:
         result = triager(r["text"])
         latencies.append((time.perf_counter() - t) * 1000)
         r["got"] = result.level
-        r["why"] = sorted({f.rule_id for f in result.findings})
+        r["why"] = result.explain()
     report = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}",
               "startup_s": round(startup, 2),
               "latency_ms": {"p50": round(statistics.median(latencies), 1),

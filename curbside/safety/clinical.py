@@ -94,6 +94,7 @@ class Discriminator:
     source: str
     clauses: tuple[tuple[Term, ...], ...]
     allow: frozenset[str]
+    long_standing_ok: bool  # recurrent by nature (period pain, earwax): duration alone does not make it routine
     advice: str
     examples: tuple[str, ...]
     non_examples: tuple[str, ...]
@@ -125,7 +126,7 @@ def load_knowledge(findings: Path = FINDINGS_PATH, modifiers: Path = MODIFIERS_P
                                       "vitals": list, "chinese_context": dict})
     raw_discriminators = _read(discriminators, {"version": int, "discriminators": list})
     hpo_terms = hpo_synonyms(frozenset({i for c in raw_findings["concepts"] if isinstance(c, dict)
-                              for i in c.get("hpo", []) if isinstance(i, str)})) if hpo else {}
+                                        and isinstance(c.get("hpo"), dict) for i in c["hpo"]})) if hpo else {}
     concepts = _unique([_concept(raw, n, findings, hpo_terms) for n, raw in enumerate(raw_findings["concepts"])], findings)
     mods = _unique([_modifier(raw, n, modifiers) for n, raw in enumerate(raw_modifiers["modifiers"])], modifiers)
     groups = _age_groups(raw_modifiers["age_groups"], modifiers)
@@ -222,16 +223,19 @@ def _literal(words: list[str], where: str) -> re.Pattern | None:
 
 def _concept(raw: object, n: int, path: Path, hpo_terms: dict) -> Concept:
     where = _where(raw, n, path, "concept")
-    _keys(raw, {"id": str, "label": str, "kind": str, "hpo": list, "patterns": list, "zh": list,
+    _keys(raw, {"id": str, "label": str, "kind": str, "hpo": dict, "patterns": list, "zh": list,
                 "examples": list, "non_examples": list}, set(), where)
     if raw["kind"] not in CONCEPT_KINDS:
         raise ConfigError(f"{where}: key 'kind': {raw['kind']!r} is not one of {', '.join(sorted(CONCEPT_KINDS))}")
     patterns = list(raw["patterns"])
-    for term_id in _strings(raw["hpo"], f"{where}: key 'hpo'"):
+    for term_id, name in raw["hpo"].items():
         if not re.fullmatch(r"HP:\d{7}", term_id):
             raise ConfigError(f"{where}: key 'hpo': {term_id!r} is not an HPO id (HP: and seven digits)")
         if hpo_terms and term_id not in hpo_terms:
             raise ConfigError(f"{where}: key 'hpo': {term_id} is not in the packaged Human Phenotype Ontology")
+        # The name is written beside the id so that a mistyped id cannot slip in unnoticed.
+        if hpo_terms and (not isinstance(name, str) or hpo_terms[term_id][0] != name.lower()):
+            raise ConfigError(f"{where}: key 'hpo': {term_id} is {hpo_terms[term_id][0]!r} in the ontology, not {name!r}")
         patterns += [r"\b" + re.escape(phrase) + r"\b" for phrase in hpo_terms.get(term_id, ())]
     if not patterns and not raw["zh"]:
         raise ConfigError(f"{where}: key 'patterns': a concept needs English or Chinese wording")
@@ -300,7 +304,7 @@ def _term(text: object, where: str, names: dict) -> Term:
 def _discriminator(raw: object, n: int, path: Path, names: dict) -> Discriminator:
     where = _where(raw, n, path, "discriminator")
     _keys(raw, {"id": str, "level": str, "kind": str, "source": str, "all": list, "allow": list, "advice": str,
-                "examples": list, "non_examples": list}, {"allow"}, where)
+                "examples": list, "non_examples": list, "long_standing_ok": bool}, {"allow", "long_standing_ok"}, where)
     if raw["level"] not in LEVELS:
         raise ConfigError(f"{where}: key 'level': {raw['level']!r} is not one of {', '.join(LEVELS)}")
     if raw["kind"] not in ("general", "presentation"):
@@ -318,7 +322,7 @@ def _discriminator(raw: object, n: int, path: Path, names: dict) -> Discriminato
             raise ConfigError(f"{where}: key 'allow': unknown concept {concept!r}")
     clauses = tuple(tuple(_term(t, where, names) for t in clause) for clause in raw["all"])
     return Discriminator(_id(raw, where), raw["level"], raw["kind"], raw["source"].strip(), clauses,
-                         frozenset(a.split("+")[0] for a in allow), raw["advice"].strip(),
+                         frozenset(a.split("+")[0] for a in allow), raw.get("long_standing_ok", False), raw["advice"].strip(),
                          tuple(_strings(raw["examples"], where)), tuple(_strings(raw["non_examples"], where)))
 
 

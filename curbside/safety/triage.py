@@ -34,7 +34,8 @@ DEFAULT_ADVICE = {
                   "joins the queue and a doctor will reply. See a doctor if it gets worse or does not settle."),
 }
 # Reasons that still block a self_care answer: the question mentions a red flag, even if set aside.
-BLOCKS_SELF_CARE = {"hypothetical", "historical", "family history", "long-standing", "co-finding set aside"}
+# "co-finding set aside" does not block: "headache, no vomiting" is a headache without the red flag.
+BLOCKS_SELF_CARE = {"hypothetical", "historical", "family history", "long-standing"}
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 
 
@@ -264,6 +265,7 @@ UNREAD_LANGUAGE = ("We could not read the language of this question, so a member
                    + GENERAL_EMERGENCY)
 RANK = {level: i for i, level in enumerate(LEVELS)}
 _PAIN_WORD = re.compile(r"\b(?:pain|ache|it|this|discomfort|severity)\b")
+_NEGATED_BEFORE = re.compile(r"(?:\bno|\bnot|\bwithout|\bdenies|\bnor|\bnever)\s+(?:\w+\s+){0,2}$")
 _PAIN_SCORE = re.compile(r"\b(\d{1,2})\s*(?:/|out of|over)\s*10\b")
 
 
@@ -272,6 +274,8 @@ def decide(rules: tuple[Rule, ...], knowledge: Knowledge, reading: Reading) -> T
     only when a self-limiting presentation is all there is."""
     decisions = _lay_decisions(rules, reading.rule_findings) + _discriminator_decisions(knowledge, reading)
     above = [d for d in decisions if d.level != "self_care"]
+    if above and all(d.id in DURATION_RULES for d in above) and _recurrent_self_care(knowledge, decisions):
+        above = []  # period pain or earwax for years is still self-care; the duration rule is about new problems
     level = max((d.level for d in above), key=RANK.__getitem__, default="routine")
     if not above and _self_care_allowed(knowledge, reading, decisions):
         level = "self_care"
@@ -285,6 +289,14 @@ def decide(rules: tuple[Rule, ...], knowledge: Knowledge, reading: Reading) -> T
     patient["vitals"] = [asdict(v) for v in reading.patient.vitals]
     return TriageResult(level, findings, tuple(reading.rule_demoted), advice, deciding, tuple(reading.clinical),
                         tuple(reading.set_aside), patient, reading.language, needs_staff)
+
+
+DURATION_RULES = frozenset({"persistent-symptoms"})
+
+
+def _recurrent_self_care(knowledge: Knowledge, decisions: list[Decision]) -> bool:
+    by_id = {d.id: d for d in knowledge.discriminators}
+    return any(d.id in by_id and by_id[d.id].long_standing_ok for d in decisions)
 
 
 def _lay_decisions(rules: tuple[Rule, ...], findings: list[Finding]) -> list[Decision]:
@@ -323,19 +335,23 @@ def _holds(term, found: dict, groups: set[str]) -> bool:
 def _self_care_allowed(knowledge: Knowledge, reading: Reading, decisions: list[Decision]) -> bool:
     """A self-limiting presentation with nothing else: no red flag, even one set aside as past
     or hypothetical, no vital sign past a threshold, no finding the presentation does not explain."""
-    if any(d.reason in BLOCKS_SELF_CARE and d.finding.level != "self_care" for d in reading.rule_demoted):
-        return False
     if not decisions:
+        return False
+    by_id = {d.id: d for d in knowledge.discriminators}
+    recurrent = any(by_id[d.id].long_standing_ok for d in decisions if d.id in by_id)
+    blocking = BLOCKS_SELF_CARE - ({"historical", "long-standing"} if recurrent else set())
+    if any(d.reason in blocking and d.finding.level != "self_care" for d in reading.rule_demoted):
         return False
     if any(f.source != "text" for f in reading.clinical):
         return False
     lay = any(d.kind == "lay wording" for d in decisions)
-    by_id = {d.id: d for d in knowledge.discriminators}
+    kinds = {c.id: c.kind for c in knowledge.concepts}
     allowed = set(knowledge.self_care_concepts)
     for decision in decisions:
         if decision.id in by_id:
             allowed |= by_id[decision.id].allow
-    unexplained = {f.concept for f in reading.clinical} - allowed
+    # Symptoms and signs need explaining; a condition or event ("postpartum", "a fall") does not.
+    unexplained = {f.concept for f in reading.clinical if kinds.get(f.concept) in ("symptom", "sign")} - allowed
     return lay or not unexplained
 
 
@@ -346,7 +362,8 @@ def _advice(rules: tuple[Rule, ...], knowledge: Knowledge, deciding: tuple[Decis
 
 
 def _modifier_spans(knowledge: Knowledge, lowered: str) -> list[tuple[str, int, int]]:
-    spans = [(m.id, x.start(), x.end()) for m in knowledge.modifiers for x in m.matcher.finditer(lowered)]
+    spans = [(m.id, x.start(), x.end()) for m in knowledge.modifiers for x in m.matcher.finditer(lowered)
+             if not _NEGATED_BEFORE.search(lowered, max(0, x.start() - 40), x.start())]
     spans += [("severe", x.start(), x.end()) for x in _PAIN_SCORE.finditer(lowered)
               if int(x.group(1)) >= knowledge.pain_score_severe]
     return spans
