@@ -15,7 +15,8 @@ Three files in curbside/safety/data/:
   must hold. A term is a concept id ("chest-pain"), a concept with modifiers on the same
   finding ("chest-pain+sudden"), or a patient group ("@pregnant", "@young-infant").
   Self-care discriminators also list the other concepts they ``allow``: anything else found
-  keeps the question routine.
+  keeps the question routine; ``lay_self_care_allow`` does the same for the lay-wording
+  self-care rules of triage_rules.json ("sore legs after a hike" goes with muscle pain).
 
 Every problem raises ConfigError naming the file, the entry and the key.
 """
@@ -36,7 +37,7 @@ MODIFIERS_PATH = DATA / "triage_modifiers.json"
 DISCRIMINATORS_PATH = DATA / "triage_discriminators.json"
 LEVELS = ("self_care", "routine", "urgent", "emergency")
 CONCEPT_KINDS = frozenset({"symptom", "sign", "condition", "event"})
-MODIFIER_KINDS = frozenset({"onset", "severity", "progression", "trigger"})
+MODIFIER_KINDS = frozenset({"onset", "severity", "progression", "trigger", "duration"})
 MEASURES = frozenset({"temperature_c", "heart_rate", "respiratory_rate", "oxygen_saturation", "systolic_bp",
                       "diastolic_bp", "glucose_mmol"})
 # Groups computed from the patient rather than from age ranges in the data.
@@ -109,6 +110,7 @@ class Knowledge:
     vitals: tuple[VitalRule, ...]
     zh_context: dict[str, tuple[str, ...]]
     discriminators: tuple[Discriminator, ...]
+    lay_self_care_allow: frozenset[str]  # mild symptoms that go with a lay-wording self-care rule
 
     @functools.cached_property
     def self_care_concepts(self) -> frozenset[str]:
@@ -124,7 +126,7 @@ def load_knowledge(findings: Path = FINDINGS_PATH, modifiers: Path = MODIFIERS_P
     raw_findings = _read(findings, {"version": int, "concepts": list})
     raw_modifiers = _read(modifiers, {"version": int, "modifiers": list, "pain_score_severe": int, "age_groups": dict,
                                       "vitals": list, "chinese_context": dict})
-    raw_discriminators = _read(discriminators, {"version": int, "discriminators": list})
+    raw_discriminators = _read(discriminators, {"version": int, "lay_self_care_allow": list, "discriminators": list})
     hpo_terms = hpo_synonyms(frozenset({i for c in raw_findings["concepts"] if isinstance(c, dict)
                                         and isinstance(c.get("hpo"), dict) for i in c["hpo"]})) if hpo else {}
     concepts = _unique([_concept(raw, n, findings, hpo_terms) for n, raw in enumerate(raw_findings["concepts"])], findings)
@@ -135,11 +137,16 @@ def load_knowledge(findings: Path = FINDINGS_PATH, modifiers: Path = MODIFIERS_P
     names = {"concepts": known, "modifiers": {m.id for m in mods}, "groups": set(groups) | FIXED_GROUPS}
     rules = _unique([_discriminator(raw, n, discriminators, names)
                      for n, raw in enumerate(raw_discriminators["discriminators"])], discriminators)
+    lay_allow = _strings(raw_discriminators["lay_self_care_allow"], f"{discriminators}: key 'lay_self_care_allow'")
+    for concept in lay_allow:
+        if concept not in known:
+            raise ConfigError(f"{discriminators}: key 'lay_self_care_allow': unknown concept {concept!r}")
     zh = raw_modifiers["chinese_context"]
     if set(zh) != {"negated", "hypothetical", "historical"}:
         raise ConfigError(f"{modifiers}: key 'chinese_context': needs exactly negated, hypothetical and historical")
     return Knowledge(tuple(concepts), tuple(mods), raw_modifiers["pain_score_severe"], groups, vital_rules,
-                     {k: tuple(_strings(v, f"{modifiers}: chinese_context {k}")) for k, v in zh.items()}, tuple(rules))
+                     {k: tuple(_strings(v, f"{modifiers}: chinese_context {k}")) for k, v in zh.items()}, tuple(rules),
+                     frozenset(lay_allow))
 
 
 def _read(path: Path, spec: dict) -> dict:
@@ -214,11 +221,18 @@ def _regex(patterns: list[str], where: str, key: str) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
-def _literal(words: list[str], where: str) -> re.Pattern | None:
+def _chinese(words: list[str], where: str) -> re.Pattern | None:
+    """Chinese wording: strings, or regular expressions where a phrase has a gap ("胸口...壓")
+    or must not follow a character ("經痛" but not "已經痛")."""
     _strings(words, f"{where}: key 'zh'")
+    for word in words:
+        try:
+            re.compile(word)
+        except re.error as exc:
+            raise ConfigError(f"{where}: key 'zh': bad regular expression {word!r} ({exc})") from exc
     # Longest first, so that "半邊臉下垂" is one finding rather than "半邊臉" plus the rest.
     ordered = sorted(set(words), key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in ordered)) if ordered else None
+    return re.compile("|".join(f"(?:{w})" for w in ordered)) if ordered else None
 
 
 def _concept(raw: object, n: int, path: Path, hpo_terms: dict) -> Concept:
@@ -240,7 +254,7 @@ def _concept(raw: object, n: int, path: Path, hpo_terms: dict) -> Concept:
     if not patterns and not raw["zh"]:
         raise ConfigError(f"{where}: key 'patterns': a concept needs English or Chinese wording")
     return Concept(_id(raw, where), raw["label"], raw["kind"], _regex(patterns, where, "patterns"),
-                   _literal(raw["zh"], where), tuple(raw["hpo"]), tuple(_strings(raw["examples"], where)),
+                   _chinese(raw["zh"], where), tuple(raw["hpo"]), tuple(_strings(raw["examples"], where)),
                    tuple(_strings(raw["non_examples"], where)))
 
 
@@ -251,7 +265,7 @@ def _modifier(raw: object, n: int, path: Path) -> Modifier:
         raise ConfigError(f"{where}: key 'kind': {raw['kind']!r} is not one of {', '.join(sorted(MODIFIER_KINDS))}")
     if not raw["patterns"]:
         raise ConfigError(f"{where}: key 'patterns': must not be empty")
-    return Modifier(_id(raw, where), raw["kind"], _regex(raw["patterns"], where, "patterns"), _literal(raw["zh"], where))
+    return Modifier(_id(raw, where), raw["kind"], _regex(raw["patterns"], where, "patterns"), _chinese(raw["zh"], where))
 
 
 def _age_groups(raw: dict, path: Path) -> dict[str, tuple[float, float]]:

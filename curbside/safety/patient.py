@@ -147,6 +147,8 @@ def read_vitals(lowered: str) -> list[Vital]:
         number = _number(value)
         if unit and unit.startswith("f") or (unit is None and 93 <= number <= 110):
             number = round((number - 32) * 5 / 9, 1)
+        if re.search(r"(?:less than|lower than|below|under|<)\s*$", lowered[max(0, m.start(1 if m.group(1) else 4) - 14):m.start(1 if m.group(1) else 4)]):
+            continue  # "low-grade fever (less than 38)" is not a reading of 38
         if 30 <= number <= 45 and (degrees or unit or 34 <= number <= 43):
             vitals.append(Vital("temperature_c", number, m.group(0)))
     for pattern, measure, low, high in ((_HEART_RATE, "heart_rate", 20, 300), (_RESP_RATE, "respiratory_rate", 4, 120),

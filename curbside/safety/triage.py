@@ -346,13 +346,13 @@ def _self_care_allowed(knowledge: Knowledge, reading: Reading, decisions: list[D
         return False
     lay = any(d.kind == "lay wording" for d in decisions)
     kinds = {c.id: c.kind for c in knowledge.concepts}
-    allowed = set(knowledge.self_care_concepts)
+    allowed = set(knowledge.self_care_concepts) | (knowledge.lay_self_care_allow if lay else set())
     for decision in decisions:
         if decision.id in by_id:
             allowed |= by_id[decision.id].allow
     # Symptoms and signs need explaining; a condition or event ("postpartum", "a fall") does not.
     unexplained = {f.concept for f in reading.clinical if kinds.get(f.concept) in ("symptom", "sign")} - allowed
-    return lay or not unexplained
+    return not unexplained
 
 
 def _advice(rules: tuple[Rule, ...], knowledge: Knowledge, deciding: tuple[Decision, ...], level: str) -> str:
