@@ -31,7 +31,7 @@ def load_cases(path: Path = EVALSET) -> list[dict]:
 
 
 def is_held_out(case: dict) -> bool:
-    return int(case["id"].split("-")[-1]) % 3 == 0
+    return int(case["id"].split("-")[-1]) % 3 == 0  # zh-003, tri-003: every third case
 
 
 def run(triager, cases: list[dict]) -> tuple[list[dict], list[float]]:
@@ -40,7 +40,7 @@ def run(triager, cases: list[dict]) -> tuple[list[dict], list[float]]:
         started = time.perf_counter()
         result = triager(case["text"])
         latencies.append(time.perf_counter() - started)
-        results.append({**case, "got": result.level, "rules": sorted({f.rule_id for f in result.findings}),
+        results.append({**case, "got": result.level, "rules": sorted({d.id for d in result.decided_by}),
                         "set_aside": [f"{d.finding.rule_id} ({d.reason})" for d in result.demoted]})
     return results, latencies
 
@@ -83,13 +83,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--show-misses", action="store_true", help="list every case triaged to the wrong level")
+    parser.add_argument("--evalset", type=Path, default=EVALSET,
+                        help="a JSONL file of {id, text, level} (default evalsets/triage.jsonl; "
+                             "evalsets/triage_zh.jsonl holds the Chinese cases)")
     args = parser.parse_args()
     started = time.perf_counter()
     from curbside.safety.triage import default_triager
 
     triager = default_triager()
     startup = time.perf_counter() - started
-    cases = load_cases()
+    cases = load_cases(args.evalset)
     results, latencies = run(triager, cases)
     _, latencies = run(triager, cases)  # a second pass: the steady state a server sees
     joined = [{"text": " ".join(c["text"] for c in cases[i:i + 12]), "level": "routine"}

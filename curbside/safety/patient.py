@@ -27,6 +27,7 @@ _SEX = re.compile(r"\b(male|female|man|woman|boy|girl)\b")
 _PREGNANCY_WEEKS = re.compile(
     r"\b(\d{1,2})[- ]?weeks?'?(?:[- ]pregnant| of (?:gestation|pregnancy)|'? gestation| gestation)"
     r"|\bweek (\d{1,2}) of (?:her |my |the )?pregnancy|\b(?:is|am|she's|i'm) in week (\d{1,2})\b"
+    r"|\b(?:i'?m|i am|she'?s|she is|wife is|partner is)\s+(\d{1,2})\s+weeks\b(?![- ]old)"
     r"|(?:懷孕|怀孕)\s?(\d{1,2})\s?(?:週|周)|(\d{1,2})\s?(?:週|周)(?:的)?(?:孕婦|孕妇|身孕)")
 _PREGNANT = re.compile(r"\bpregnan\w*|\bgestation\w*|\bantenatal\b|\btrimester\b|\bexpecting a baby\b|\bg\d\s?p\d\b"
                        r"|懷孕|怀孕|孕婦|孕妇|有身孕")
@@ -41,9 +42,10 @@ _POSSIBLY_PREGNANT = re.compile(r"\bpositive (?:home )?pregnancy test\b|\bmissed
 _TEMPERATURE = re.compile(
     r"(?:\btemp\w*|\bfever\w*|\bpyrexi\w*|\bspik\w+ (?:a )?fevers?|體溫|体温|發燒|发烧|燒到|烧到)\D{0,25}?" + _NUM
     + r"\s?(°|º|˚|degrees?|deg|度)?\s?(c|f|celsius|fahrenheit)?\b|" + _NUM + r"\s?(?:°|º|˚)\s?([cf])\b")
-_HEART_RATE = re.compile(r"(?:\bheart rate|\bpulse(?: rate)?|\bhr\b|心跳|脈搏|脉搏)\D{0,15}?(\d{2,3})\b|\b(\d{2,3})\s?(?:bpm|beats? (?:a|per|/) ?min)")
-_RESP_RATE = re.compile(r"(?:\brespiratory rate|\bresp(?:iration)? rate|\brr\b|\bbreathing rate|呼吸次數|呼吸次数)\D{0,15}?(\d{1,2})\b"
-                        r"|\b(\d{1,2})\s?breaths? (?:a|per|/) ?min")
+_HEART_RATE = re.compile(r"(?:\bheart rate|\bpulse(?: rate)?|\bhr\b|心跳|脈搏|脉搏)\D{0,15}?(\d{2,3})\b|\b(\d{2,3})\s?(?:bpm|beats? (?:a|per|/|each|every) ?min)"
+                         r"|\bheart (?:is )?(?:beating|going|racing at)\s+(\d{2,3})")
+_RESP_RATE = re.compile(r"(?:\brespiratory rate|\bresp(?:iration)? rate|\brr\b|\bbreathing rate|呼吸次數|呼吸次数)\D{0,15}?(\d{1,3})\b"
+                        r"|\b(\d{1,3})\s?breaths? (?:a|per|/|each|every) ?min|\bbreath(?:ing|es)\s+(\d{1,3})\s+times (?:a|per|each|every) min")
 _BLOOD_PRESSURE = re.compile(r"(?:\bbp\b|\bblood pressure|血壓|血压)\D{0,25}?(\d{2,3})\s?(?:/|over)\s?(\d{2,3})|\b(\d{2,3})/(\d{2,3})\s?mm ?hg")
 _OXYGEN = re.compile(r"(?:\bspo2|\bsp02|\bo2 sat\w*|\boxygen(?: saturation| level| sat\w*)?|\bsats?\b|\bsaturation|血氧)\D{0,15}?(\d{2,3})\s?%?")
 _GLUCOSE = re.compile(r"(?:\bblood (?:sugar|glucose)|\bglucose|\bbg\b|\bsugar (?:level|reading)?|血糖)\D{0,20}?(\d{1,3}(?:[.,]\d)?)\s?(mmol|mg)?")

@@ -112,6 +112,11 @@ class Triager:
         reading = self.read(text, age_band, sex)
         return decide(self.pack.rules, self.knowledge, reading)
 
+    def fired(self, text: str, age_band: str | None = None, sex: str | None = None) -> list[Decision]:
+        """Every discriminator and lay-wording rule that fires, at any level."""
+        reading = self.read(text, age_band, sex)
+        return _lay_decisions(self.pack.rules, reading.rule_findings) + _discriminator_decisions(self.knowledge, reading)
+
     def analyse(self, text: str) -> tuple[list[Finding], list[Demoted]]:
         """Every lay-wording rule finding of every level, and those set aside."""
         reading = self.read(text)
@@ -432,7 +437,9 @@ def _vital_findings(knowledge: Knowledge, patient: Patient) -> list[ClinicalFind
         for rule in knowledge.vitals:
             if rule.measure != vital.measure or (rule.pregnant and not patient.pregnant):
                 continue
-            if rule.age_range and (patient.age_years is None or not rule.age_range[0] <= patient.age_years < rule.age_range[1]):
+            # With no age given, adult thresholds apply: most askers write about an adult.
+            age = 30.0 if patient.age_years is None else patient.age_years
+            if rule.age_range and not rule.age_range[0] <= age < rule.age_range[1]:
                 continue
             if (rule.minimum is not None and vital.value >= rule.minimum) or \
                     (rule.maximum is not None and vital.value <= rule.maximum):

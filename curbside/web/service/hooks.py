@@ -152,27 +152,33 @@ def first_offered(result) -> str:
 URGENCY = {"emergency": 3, "urgent": 2, "routine": 1, "self_care": 0}
 
 
-def triaged(text: str) -> dict:
+def triaged(text: str, age_band: str | None = None, sex: str | None = None) -> dict:
     """The triage result as stored with the question and shown to the asker: level, advice,
-    and which rules decided it (rule ids and levels; the matched words stay out of storage)."""
-    result = triage(text)
+    what decided it (rule and discriminator ids with their sources; the matched words stay
+    out of storage) and whether staff must look because the language could not be read."""
+    result = triage(text, age_band, sex)
     return {"level": result.level, "label": result.level.replace("_", " "), "advice": result.advice,
-            "rules": sorted({f.rule_id for f in result.findings})}
+            "rules": sorted({d.id for d in result.decided_by}),
+            "decided_by": [{"id": d.id, "kind": d.kind, "source": d.source} for d in result.decided_by],
+            "language": result.language, "needs_staff": result.needs_staff}
 
 
 def screen(asker, draft) -> Screening:
     title, body = deidentify(draft.title), deidentify(draft.body)
     published = f"{title.text}. {body.text}"
-    triage_summary = triaged(published)
+    triage_summary = triaged(published, draft.age_band, draft.sex)
     specialty_id, routed = route(draft, published)
+    holds = hold_reasons(asker, f"{draft.title}\n{draft.body}")
+    if triage_summary["needs_staff"]:
+        holds.append("language not read")  # never silently routine: a person reads it first
     return Screening(
         specialty_id=specialty_id,
         title=title.text,
         body=body.text,
         # Rules read the text as written: a link becomes [URL] when published, but still
         # suggests advertising, so the question is held for a moderator.
-        hold_reasons=tuple(hold_reasons(asker, f"{draft.title}\n{draft.body}")),
-        urgency=URGENCY[triage_summary["level"]],
+        hold_reasons=tuple(holds),
+        urgency=max(URGENCY[triage_summary["level"]], URGENCY["urgent"] if triage_summary["needs_staff"] else 0),
         details={"removed": removed_details(title, body), "routing": routed, "triage": triage_summary,
                  "chosen_by": "curbside" if draft.specialty_id == AUTO_SPECIALTY else "asker"},
     )
