@@ -56,6 +56,21 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.thread_id} ({self.state})"
 
+    @property
+    def triage(self) -> dict:
+        """The triage summary as the asker saw it at submission; {} when none was stored."""
+        return self.screening.get("triage") or {}
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.triage.get("level") == "emergency"
+
+    @property
+    def needs_staff(self) -> bool:
+        # The engine could not read the language, so the asker saw only the general emergency
+        # line: a person has to read the question to know how urgent it is.
+        return bool(self.triage.get("needs_staff", False))
+
 
 class Message(models.Model):
     """Exchanges about a question that are not the reply: a doctor asks for more

@@ -346,8 +346,7 @@ def report(request, thread_id: str):
 @requires("moderator")
 def moderation(request):
     return render(request, "service/moderation.html", {
-        "held": Question.objects.filter(state="held").select_related("thread", "specialty", "asker")
-        .order_by("created_at"),
+        "held": workflow.held_questions(),
         "reports": Report.objects.filter(resolved_at__isnull=True).select_related("thread", "reporter"),
         "pending_doctors": qa.Doctor.objects.filter(user__isnull=False, verified=False).select_related("specialty"),
         "doctors": qa.Doctor.objects.filter(user__isnull=False, verified=True).select_related("specialty"),

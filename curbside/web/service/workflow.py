@@ -216,7 +216,28 @@ def submit(asker: User, draft: Draft) -> Question:
         screening=screening.details,
     )
     audit(asker, "question.submitted", question, None, state_of(question))
+    notify(asker, "Your question was received", confirmation_text(question))
     return question
+
+
+# The e-mail opens with what the asker was told on the page: someone who closed the tab
+# must still read "do not wait" before anything about queues.
+ADVICE_HEADINGS = {"emergency": "This may be an emergency.", "urgent": "Please see a doctor soon."}
+
+
+def confirmation_text(question: Question) -> str:
+    """The e-mail sent after asking: the triage advice first when it is emergency or urgent,
+    then where the question is now."""
+    where = ("A moderator checks it before it reaches the doctors." if question.state == "held"
+             else f"It is in the {question.specialty.name} doctors' queue.")
+    text = (f"We received your question \"{question.thread.title}\". {where} "
+            "We e-mail you when a doctor replies; you can follow it under My questions.")
+    heading = ADVICE_HEADINGS.get(question.triage.get("level"))
+    if heading is None and question.needs_staff:
+        heading = "We could not read the language of your question."  # the advice holds the emergency line
+    if heading:
+        text = f"{heading} {question.triage.get('advice', '')}\n\n{text}"
+    return text
 
 
 def own_question(user, thread_id: str) -> Question:
@@ -386,6 +407,13 @@ def moderated_question(thread_id: str) -> Question:
     if question is None:
         raise NotAllowed("No such question.", hidden=True)
     return question
+
+
+def held_questions():
+    """What moderators must look at: most urgent first, then oldest first, so that an
+    emergency is never behind routine questions."""
+    return (Question.objects.filter(state="held").select_related("thread", "specialty", "asker")
+            .order_by("-urgency", "created_at"))
 
 
 @transaction.atomic
