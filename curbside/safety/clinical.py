@@ -96,6 +96,7 @@ class Discriminator:
     clauses: tuple[tuple[Term, ...], ...]
     allow: frozenset[str]
     long_standing_ok: bool  # recurrent by nature (period pain, earwax): duration alone does not make it routine
+    explains: frozenset[str]  # lay-wording rules this presentation accounts for (period pain with feeling sick)
     advice: str
     examples: tuple[str, ...]
     non_examples: tuple[str, ...]
@@ -318,7 +319,8 @@ def _term(text: object, where: str, names: dict) -> Term:
 def _discriminator(raw: object, n: int, path: Path, names: dict) -> Discriminator:
     where = _where(raw, n, path, "discriminator")
     _keys(raw, {"id": str, "level": str, "kind": str, "source": str, "all": list, "allow": list, "advice": str,
-                "examples": list, "non_examples": list, "long_standing_ok": bool}, {"allow", "long_standing_ok"}, where)
+                "examples": list, "non_examples": list, "long_standing_ok": bool, "explains": list},
+          {"allow", "long_standing_ok", "explains"}, where)
     if raw["level"] not in LEVELS:
         raise ConfigError(f"{where}: key 'level': {raw['level']!r} is not one of {', '.join(LEVELS)}")
     if raw["kind"] not in ("general", "presentation"):
@@ -334,9 +336,13 @@ def _discriminator(raw: object, n: int, path: Path, names: dict) -> Discriminato
     for concept in allow:
         if concept.split("+")[0] not in names["concepts"]:
             raise ConfigError(f"{where}: key 'allow': unknown concept {concept!r}")
+    explains = _strings(raw.get("explains", []), f"{where}: key 'explains'")
+    if explains and raw["level"] != "self_care":
+        raise ConfigError(f"{where}: key 'explains': only a self_care presentation can account for lay-wording rules")
     clauses = tuple(tuple(_term(t, where, names) for t in clause) for clause in raw["all"])
     return Discriminator(_id(raw, where), raw["level"], raw["kind"], raw["source"].strip(), clauses,
-                         frozenset(a.split("+")[0] for a in allow), raw.get("long_standing_ok", False), raw["advice"].strip(),
+                         frozenset(a.split("+")[0] for a in allow), raw.get("long_standing_ok", False),
+                         frozenset(explains), raw["advice"].strip(),
                          tuple(_strings(raw["examples"], where)), tuple(_strings(raw["non_examples"], where)))
 
 

@@ -22,6 +22,7 @@ import functools
 import re
 from dataclasses import asdict, dataclass, field
 
+from curbside.errors import ConfigError
 from curbside.safety.clinical import Knowledge, default_knowledge
 from curbside.safety.patient import Patient, language_of, read_patient
 from curbside.safety.rules import DEFAULT_PATH, LEVELS, Rule, RulePack, load_rules
@@ -106,6 +107,7 @@ class Triager:
     def __init__(self, pack: RulePack, knowledge: Knowledge | None = None):
         self.pack = pack
         self.knowledge = knowledge or default_knowledge()
+        _check_explained_rules(pack, self.knowledge)
         self.nlp, self.context = _pipeline(pack)
 
     def __call__(self, text: str, age_band: str | None = None, sex: str | None = None) -> TriageResult:
@@ -281,6 +283,8 @@ def decide(rules: tuple[Rule, ...], knowledge: Knowledge, reading: Reading) -> T
     above = [d for d in decisions if d.level != "self_care"]
     if above and all(d.id in DURATION_RULES for d in above) and _recurrent_self_care(knowledge, decisions):
         above = []  # period pain or earwax for years is still self-care; the duration rule is about new problems
+    if above and all(d.id in _explained(knowledge, decisions) for d in above):
+        above = []  # feeling sick with period pain is part of period pain, not a new stomach problem
     level = max((d.level for d in above), key=RANK.__getitem__, default="routine")
     if not above and _self_care_allowed(knowledge, reading, decisions):
         level = "self_care"
@@ -302,6 +306,20 @@ DURATION_RULES = frozenset({"persistent-symptoms"})
 def _recurrent_self_care(knowledge: Knowledge, decisions: list[Decision]) -> bool:
     by_id = {d.id: d for d in knowledge.discriminators}
     return any(d.id in by_id and by_id[d.id].long_standing_ok for d in decisions)
+
+
+def _check_explained_rules(pack: RulePack, knowledge: Knowledge) -> None:
+    known = {rule.id for rule in pack.rules}
+    for d in knowledge.discriminators:
+        unknown = sorted(d.explains - known)
+        if unknown:
+            raise ConfigError(f"discriminator {d.id!r}: key 'explains': unknown lay-wording rule {unknown[0]!r}")
+
+
+def _explained(knowledge: Knowledge, decisions: list[Decision]) -> set[str]:
+    """Lay-wording rules accounted for by a self-limiting presentation that fired."""
+    by_id = {d.id: d for d in knowledge.discriminators}
+    return {rule for d in decisions if d.id in by_id for rule in by_id[d.id].explains}
 
 
 def _lay_decisions(rules: tuple[Rule, ...], findings: list[Finding]) -> list[Decision]:
@@ -357,7 +375,12 @@ def _self_care_allowed(knowledge: Knowledge, reading: Reading, decisions: list[D
             allowed |= by_id[decision.id].allow
     # Symptoms and signs need explaining; a condition or event ("postpartum", "a fall") does not.
     unexplained = {f.concept for f in reading.clinical if kinds.get(f.concept) in ("symptom", "sign")} - allowed
-    return not unexplained
+    return not unexplained and not _severe_symptom(reading, kinds)
+
+
+def _severe_symptom(reading: Reading, kinds: dict[str, str]) -> bool:
+    """NHS self-care pages share one line: see a doctor if it is severe."""
+    return any("severe" in f.modifiers and kinds.get(f.concept) in ("symptom", "sign") for f in reading.clinical)
 
 
 def _advice(rules: tuple[Rule, ...], knowledge: Knowledge, deciding: tuple[Decision, ...], level: str) -> str:

@@ -16,7 +16,7 @@ from curbside.errors import ConfigError
 from curbside.safety import clinical, triage_cli
 from curbside.safety.clinical import DISCRIMINATORS_PATH, FINDINGS_PATH, MODIFIERS_PATH, load_knowledge
 from curbside.safety.patient import language_of, read_patient, read_vitals
-from curbside.safety.triage import GENERAL_EMERGENCY, default_triager
+from curbside.safety.triage import GENERAL_EMERGENCY, Triager, default_triager
 
 REPO = Path(__file__).resolve().parents[2]
 KNOWLEDGE = load_knowledge()
@@ -246,6 +246,8 @@ def _files(tmp_path, change=None, which="discriminators"):
     ("discriminators", lambda d: d["discriminators"][0].update(level="soon"), "key 'level': 'soon' is not one of"),
     ("discriminators", lambda d: d["discriminators"][0].update(examples=[]), "needs a sentence that triggers it"),
     ("discriminators", lambda d: d["discriminators"][0].update(colour="red"), "key 'colour': unknown key"),
+    ("discriminators", lambda d: d["discriminators"][0].update(explains=["persistent-symptoms"]),
+     "only a self_care presentation can account for lay-wording rules"),
     ("findings", lambda d: d["concepts"][0].update(hpo={"HP:0002094": "Cough"}), "is 'dyspnea' in the ontology, not 'Cough'"),
     ("findings", lambda d: d["concepts"][0].update(hpo={"HP:99": "Dyspnea"}), "is not an HPO id"),
     ("findings", lambda d: d["concepts"][0]["patterns"].append("Short"), "has upper-case letters"),
@@ -326,3 +328,31 @@ def test_avey_dev_vignettes_keep_the_emergency_sensitivity(triager):
     emergencies = [r for r in rows if r["urgency_level"] == "em"]
     found = sum(triager(r["text"]).level == "emergency" for r in emergencies)
     assert found / len(emergencies) >= 0.95
+
+
+def test_a_self_care_presentation_explains_only_the_lay_rules_it_names(tmp_path):
+    def explain_unknown(data):
+        next(d for d in data["discriminators"] if d["id"] == "self-care-period-pain")["explains"] = ["no-such-rule"]
+    files = _files(tmp_path, explain_unknown)
+    knowledge = load_knowledge(files["findings"], files["modifiers"], files["discriminators"])
+    with pytest.raises(ConfigError, match="unknown lay-wording rule 'no-such-rule'"):
+        Triager(default_triager().pack, knowledge)
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("period cramps every month and I feel sick on the first day", "self_care"),
+    ("severe period pain every month, I can hardly get out of bed", "routine"),  # NHS: see a GP if severe
+    ("a sore throat and runny nose for two days", "self_care"),
+    ("a severe sore throat and a runny nose for two days", "routine"),
+    ("tummy ache and vomiting since lunch", "urgent"),  # not explained by any self-limiting presentation
+])
+def test_severe_symptoms_are_never_self_care_and_period_pain_explains_feeling_sick(triager, text, level):
+    assert triager(text).level == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("I suddenly lost the hearing in my left ear this morning", "urgent"),
+    ("my ear feels full and my hearing is muffled, I think it is wax", "self_care"),
+])
+def test_sudden_hearing_loss_is_urgent_and_earwax_muffling_is_self_care(triager, text, level):
+    assert triager(text).level == level
