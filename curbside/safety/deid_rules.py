@@ -24,6 +24,7 @@ from curbside.safety import deid_checks as checks
 
 TYPES = ("NAME", "PHONE", "EMAIL", "ADDRESS", "ID", "DATE_OF_BIRTH", "MRN", "INSURANCE", "URL", "HANDLE", "AGE")
 PATTERNS_FILE, KEEP_FILE, NAMES_FILE = "deid_patterns.json", "deid_keep.json", "deid_names.json"
+MEDICAL_TERMS_FILE = "deid_medical_terms.json"  # built by scripts/build_deid_medical_terms.py
 PATTERN_KEYS = {"id", "type", "regex", "ignore_case", "group", "validator", "note"}
 PHONE_KEYS = {"min_digits", "max_digits", "groupings_without_prefix", "cue_words", "cue_window", "not_phone_words"}
 NAME_LISTS = ("given_names", "not_names", "titles", "relations", "relation_modifiers", "relation_owners",
@@ -71,6 +72,21 @@ class DeidRules:
 def default_rules() -> DeidRules:
     """The rules shipped with Curbside, read once per process."""
     return load_rules()
+
+
+@cache
+def default_medical_terms() -> tuple[str, ...]:
+    """Medical terms in which a proposed name is an eponym, with each possessive word of them
+    on its own ("parkinson's" from "parkinson's disease": the eponym is often used alone)."""
+    return parse_medical_terms(read_json(None, MEDICAL_TERMS_FILE))
+
+
+def parse_medical_terms(data: object, source: str = MEDICAL_TERMS_FILE) -> tuple[str, ...]:
+    top = require_object(data, source, {"version", "about", "terms"}, {"version", "terms"})
+    require_version(top, source)
+    terms = string_list(top["terms"], f"{source}: key 'terms'")
+    possessives = {w for term in terms for w in term.split() if re.fullmatch(r"[^\W\d_][\w\-]+'s", w)}
+    return tuple(sorted(set(terms) | possessives))
 
 
 def load_rules(directory: Path | None = None) -> DeidRules:
