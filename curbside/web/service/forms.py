@@ -99,3 +99,5 @@ class ReasonForm(forms.Form):
 class EditForm(forms.Form):
     title = forms.CharField(max_length=workflow.TITLE_MAX)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=workflow.BODY_MAX + 1000)
+    alias = forms.CharField(max_length=40, label="Public alias",
+                            help_text="Shown with the question. Change it if it identifies the asker.")

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from curbside.errors import ConfigError
 from curbside.safety import routing
-from curbside.safety.deid import deidentify
+from curbside.safety.deid import alias_problem, deidentify, deidentify_reply, suggested_alias  # noqa: F401 - the workflow's
 from curbside.safety.triage import triage
 
 RULES_FILE = "hold_rules.json"
@@ -98,6 +98,24 @@ def screen_text(text: str) -> str:
     return deidentify(text).text
 
 
+# Shown on the confirmation step next to each kind of placeholder: why it was replaced.
+REPLACED_WHY = {"NAME": "a person's name", "PHONE": "a phone number", "EMAIL": "an e-mail address",
+                "ADDRESS": "a street address", "ID": "an ID, card, account or network number",
+                "DATE_OF_BIRTH": "a date of birth", "MRN": "a medical record number", "INSURANCE": "an insurance number",
+                "URL": "a link", "HANDLE": "a social media handle", "AGE": "an age over 89, which can point at one person"}
+
+
+def replaced_list(removed: dict[str, int]) -> list[dict]:
+    return [{"kind": kind, "count": count, "why": REPLACED_WHY.get(kind, "a personal detail")}
+            for kind, count in sorted(removed.items())]
+
+
+def screen_reply(text: str, doctor) -> str:
+    """A doctor's reply as published: the patient's identifiers replaced; the doctor's links,
+    own name and hospital kept."""
+    return deidentify_reply(text, doctor.name, doctor.hospital or "").text
+
+
 def removed_details(*results) -> dict[str, int]:
     """How many details of each type were removed: shown to the asker, never the values."""
     return dict(Counter(r.type for result in results for r in result.replacements))
@@ -169,6 +187,9 @@ def screen(asker, draft) -> Screening:
     triage_summary = triaged(published, draft.age_band, draft.sex)
     specialty_id, routed = route(draft, published)
     holds = hold_reasons(asker, f"{draft.title}\n{draft.body}")
+    # A draft kept between the form and the confirmation is already de-identified (the raw
+    # text is never stored, not even in the session): it carries what the first screening saw.
+    holds += [reason for reason in draft.extra.get("held_for", ()) if reason not in holds]
     if triage_summary["needs_staff"]:
         holds.append("language not read")  # never silently routine: a person reads it first
     return Screening(
@@ -179,6 +200,7 @@ def screen(asker, draft) -> Screening:
         # suggests advertising, so the question is held for a moderator.
         hold_reasons=tuple(holds),
         urgency=max(URGENCY[triage_summary["level"]], URGENCY["urgent"] if triage_summary["needs_staff"] else 0),
-        details={"removed": removed_details(title, body), "routing": routed, "triage": triage_summary,
+        details={"removed": dict(Counter(draft.extra.get("removed", {})) + Counter(removed_details(title, body))),
+                 "routing": routed, "triage": triage_summary,
                  "chosen_by": "curbside" if draft.specialty_id == AUTO_SPECIALTY else "asker"},
     )

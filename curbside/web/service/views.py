@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from curbside.web.qa import models as qa
-from curbside.web.service import forms, workflow
+from curbside.web.service import forms, hooks, workflow
 from curbside.web.qa.markdown import render_reply
 from curbside.web.service.models import AuditEntry, Question, Report
 
@@ -191,11 +191,12 @@ def ask(request):
     form = forms.AskForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.preview(request.user, form.draft())
+            screening = workflow.preview(request.user, form.draft())
         except workflow.Invalid as exc:
             field_error(form, exc)
         else:
-            request.session[DRAFT_SESSION_KEY] = workflow.as_dict(form.draft())
+            # The session (a database table) keeps only what may be published.
+            request.session[DRAFT_SESSION_KEY] = workflow.as_dict(workflow.published_draft(form.draft(), screening))
             return redirect("ask-confirm")
     return render(request, "service/ask.html", {"form": form})
 
@@ -217,6 +218,7 @@ def ask_confirm(request):
     specialty = qa.Specialty.objects.get(pk=screening.specialty_id)
     return render(request, "service/ask_confirm.html",
                   {"draft": draft, "screening": screening, "specialty": specialty,
+                   "replaced": hooks.replaced_list(screening.details.get("removed", {})),
                    "asked_for": dict(forms.ASKED_FOR_CHOICES)[draft.asked_for]})
 
 
@@ -358,7 +360,8 @@ def moderate_question(request, thread_id: str):
     question = Question.objects.select_related("thread", "asker", "specialty").filter(pk=thread_id).first()
     if question is None:
         raise Http404("No such question.")
-    edit_form = forms.EditForm(initial={"title": question.thread.title, "body": question.thread.body})
+    edit_form = forms.EditForm(initial={"title": question.thread.title, "body": question.thread.body,
+                                        "alias": question.thread.alias})
     reject_form = forms.ReasonForm()
     if request.method == "POST":
         action = request.POST.get("action")
@@ -377,13 +380,16 @@ def moderate_question(request, thread_id: str):
                 edit_form = forms.EditForm(request.POST)
                 if edit_form.is_valid():
                     workflow.edit_for_privacy(request.user, thread_id, edit_form.cleaned_data["title"],
-                                              edit_form.cleaned_data["body"])
+                                              edit_form.cleaned_data["body"], edit_form.cleaned_data["alias"])
                     messages.success(request, "Saved.")
                     return redirect("moderate-question", thread_id)
             else:
                 messages.error(request, "Unknown action.")
         except workflow.Invalid as exc:
-            messages.error(request, str(exc))
+            if action == "edit":
+                field_error(edit_form, exc)
+            else:
+                messages.error(request, str(exc))
     return render(request, "service/moderate_question.html",
                   {"question": question, "edit_form": edit_form, "reject_form": reject_form,
                    "audit": AuditEntry.objects.filter(object_type="question", object_id=thread_id)})

@@ -6,6 +6,7 @@ that same transaction.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
@@ -76,7 +77,7 @@ def state_of(obj) -> dict:
     if isinstance(obj, Question):
         return {"state": obj.state, "specialty": obj.specialty_id, "claimed_by": obj.claimed_by_id,
                 "held_reasons": obj.held_reasons, "rejection_reason": obj.rejection_reason,
-                "title": obj.thread.title, "body": obj.thread.body}
+                "title": obj.thread.title, "body": obj.thread.body, "alias": obj.thread.alias}
     if isinstance(obj, qa.Doctor):
         return {"name": obj.name, "specialty": obj.specialty_id, "hospital": obj.hospital,
                 "licence_number": obj.licence_number, "verified": obj.verified, "suspended": obj.suspended}
@@ -96,6 +97,17 @@ def state_of(obj) -> dict:
         return {"thread": obj.thread_id, "reason": obj.reason, "resolution": obj.resolution,
                 "resolved": obj.resolved_at is not None}
     raise TypeError(f"no audit state for {type(obj).__name__}")
+
+
+def without_private_text(state: dict) -> dict:
+    """A privacy edit removes what should never have been kept: the audit log (which nobody can
+    change) records a digest of the text it replaced, not the text."""
+    redacted = dict(state)
+    for key in ("title", "body", "alias"):
+        if isinstance(state.get(key), str):
+            digest = hashlib.sha256(state[key].encode("utf-8")).hexdigest()[:16]
+            redacted[key] = f"[replaced by a privacy edit: {len(state[key])} characters, sha256 {digest}]"
+    return redacted
 
 
 def audit(actor, action: str, obj, before: dict | None, after: dict | None) -> AuditEntry:
@@ -188,6 +200,9 @@ class Draft:
             raise Invalid("sex", f"one of {', '.join(SEXES)}")
         if not alias or len(alias) > 40:
             raise Invalid("alias", "a public alias of 1 to 40 characters (not your real name)")
+        if problem := hooks.alias_problem(alias):
+            raise Invalid("alias", f"the alias {problem}. It is shown on the public page, so choose one that "
+                                   f"does not identify you, for example “{hooks.suggested_alias(title + body)}”")
         if self.specialty_id != hooks.AUTO_SPECIALTY and not qa.Specialty.objects.filter(pk=self.specialty_id).exists():
             raise Invalid("specialty", f"no specialty {self.specialty_id!r}")
         return Draft(title, body, self.asked_for, self.age_band, self.sex, alias, self.specialty_id, self.extra)
@@ -196,6 +211,14 @@ class Draft:
 def preview(asker: User, draft: Draft) -> hooks.Screening:
     """What would be published and where it would go, for the confirmation step."""
     return hooks.screen(asker, draft.checked())
+
+
+def published_draft(draft: Draft, screening: hooks.Screening) -> Draft:
+    """The draft as it may be kept until the asker confirms: de-identified, with what the
+    screening of the raw text found (the replacements made, the reasons to hold it)."""
+    extra = {**draft.extra, "removed": screening.details.get("removed", {}), "held_for": list(screening.hold_reasons)}
+    return Draft(screening.title, screening.body, draft.asked_for, draft.age_band, draft.sex, draft.alias,
+                 draft.specialty_id, extra)
 
 
 @transaction.atomic
@@ -375,7 +398,7 @@ def publish_reply(doctor: qa.Doctor, thread_id: str, body: str) -> Question:
     _must_hold_claim(doctor, question)
     if question.state != "queued":
         raise NotAllowed("The asker has not yet added the information you asked for.")
-    body = hooks.screen_text(body.strip())
+    body = hooks.screen_reply(body.strip(), doctor)
     if len(body) < 20:
         raise Invalid("body", "write a reply of at least 20 characters")
     if len(body) > BODY_MAX:
@@ -456,17 +479,23 @@ def reject(moderator: User, thread_id: str, reason: str) -> Question:
 
 
 @transaction.atomic
-def edit_for_privacy(moderator: User, thread_id: str, title: str, body: str) -> Question:
+def edit_for_privacy(moderator: User, thread_id: str, title: str, body: str, alias: str | None = None) -> Question:
+    """A moderator's edit of what will be published: title, body and the asker's alias."""
     _moderator(moderator)
     question = moderated_question(thread_id)
     title, body = title.strip(), body.strip()
+    alias = question.thread.alias if alias is None else alias.strip()
     if not title or len(title) > TITLE_MAX:
         raise Invalid("title", f"1 to {TITLE_MAX} characters")
     if not body or len(body) > BODY_MAX + 1000:
         raise Invalid("body", "the question cannot be empty")
-    before = state_of(question)
-    question.thread.title, question.thread.body = title, body
-    question.thread.save(update_fields=["title", "body"])
+    if not alias or len(alias) > 40:
+        raise Invalid("alias", "a public alias of 1 to 40 characters")
+    if problem := hooks.alias_problem(alias):
+        raise Invalid("alias", f"the alias {problem}; for example “{hooks.suggested_alias(thread_id)}” identifies nobody")
+    before = without_private_text(state_of(question))
+    question.thread.title, question.thread.body, question.thread.alias = title, body, alias
+    question.thread.save(update_fields=["title", "body", "alias"])
     question.save(update_fields=["updated_at"])
     audit(moderator, "question.edited", question, before, state_of(question))
     return question
