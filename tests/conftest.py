@@ -67,3 +67,14 @@ def fresh_rate_limits():
 def fast_password_hashing(settings):
     """Real hashing costs ~0.3 s a password by design; tests create hundreds of accounts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Let Django empty the audit table between transactional tests: the database refuses
+    DELETE and TRUNCATE on it unless this row exists (migration service/0004), and nothing in
+    Curbside itself writes it."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO service_audit_purge_allowed (allowed) VALUES (1)")

@@ -1,10 +1,15 @@
 from django.contrib import admin
 
+from curbside.web.service.admin_audit import AuditedAdmin, SuperuserOnlyChanges, register_account_admins
 from curbside.web.service.models import Account, AuditEntry, Message, Question, Report
+
+register_account_admins(admin.site)
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(SuperuserOnlyChanges, AuditedAdmin):
+    """The account's role decides what a person may do: only a superuser changes it."""
+
     list_display = ["user", "role", "email_verified_at", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email"]
@@ -34,7 +39,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(AuditedAdmin):
     list_display = ["thread", "reporter", "created_at", "resolved_at"]
     readonly_fields = [f.name for f in Report._meta.fields]
 

@@ -1,7 +1,6 @@
 """The audit log refuses UPDATE at the database level too, whoever connects.
 
-DELETE is left to the application (the model and the admin refuse it), because test
-databases are emptied between tests with DELETE/TRUNCATE.
+DELETE and TRUNCATE are refused by migration 0004.
 """
 
 from django.db import migrations
