@@ -76,11 +76,32 @@ def deidentify(text: str, rules: DeidRules | None = None) -> DeidResult:
              + [r for r in model if not any(a < r.end and r.start < b for a, b in protected)])
     candidates = (find_identifiers(text, rules) + [Replacement(f.type, f.start, f.end) for f in numbers]
                   + find_addresses(text) + names)
-    resolved = resolve(candidates)
+    resolved = [_grown_left(text, r, rules) if r.type == "NAME" else r for r in resolve(candidates)]
     found = [(r.start, r.end) for r in resolved if r.type == "NAME"]
     resolved = resolve(resolved + [Replacement("NAME", a, b) for a, b in later_mentions(text, found, protected)])
     replacements = join_neighbours(text, resolved)
     return DeidResult(text=publish(text, replacements), replacements=tuple(replacements))
+
+
+FIRST_NAME_BEFORE = re.compile(r"([A-ZÀ-Þ][^\W\d_]+(?:-[A-ZÀ-Þ][^\W\d_]+)?)[ \t]$")
+
+
+def _grown_left(text: str, name: Replacement, rules: DeidRules) -> Replacement:
+    """"Margarethe [Quillfeather]": a capitalised word right before a found surname is its
+    first name, unless it is a word that is never a name, a title or a relationship."""
+    match = FIRST_NAME_BEFORE.search(text, max(0, name.start - 40), name.start)
+    if not match:
+        return name
+    word = match.group(1)
+    never = set(rules.names.words("not_names")) | set(rules.names.words("titles")) | \
+        {w.capitalize() for w in rules.names.words("relations")} | set(rules.names.words("institution_prefixes"))
+    sentence_start = re.search(r"(?:^|[.!?]\s+|\n)$", text[:match.start(1)])
+    if word in never or (sentence_start and word.lower() in _COMMON_OPENERS):
+        return name
+    return Replacement("NAME", match.start(1), name.end)
+
+
+_COMMON_OPENERS = {"when", "why", "how", "what", "where", "after", "since", "today", "yesterday", "please", "thanks"}
 
 
 def find_addresses(text: str) -> list[Replacement]:

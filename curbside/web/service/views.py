@@ -7,6 +7,8 @@ an Invalid as the form's error on the named field.
 
 from __future__ import annotations
 
+import time
+
 from functools import wraps
 
 from django.contrib import messages
@@ -171,9 +173,22 @@ password_reset = ratelimit(key="ip", rate="5/h", method="POST", block=True)(
 
 # ---------------------------------------------------------------- asking
 
+DRAFT_KEPT_SECONDS = 3600  # an abandoned ask is forgotten within the hour
+
+
 def draft_from_session(request) -> workflow.Draft | None:
-    data = request.session.get(DRAFT_SESSION_KEY)
-    return workflow.Draft(**data) if data else None
+    kept = request.session.get(DRAFT_SESSION_KEY)
+    if not kept or not isinstance(kept, dict) or "draft" not in kept:
+        return None
+    if time.time() - kept.get("saved_at", 0) > DRAFT_KEPT_SECONDS:
+        del request.session[DRAFT_SESSION_KEY]
+        return None
+    return workflow.Draft(**kept["draft"])
+
+
+def keep_draft(request, draft: workflow.Draft) -> None:
+    """Only the de-identified draft is kept, and only for an hour: the session is a table."""
+    request.session[DRAFT_SESSION_KEY] = {"draft": workflow.as_dict(draft), "saved_at": time.time()}
 
 
 # Error reports never carry what a person typed about their health (nor their password).
@@ -196,7 +211,7 @@ def ask(request):
             field_error(form, exc)
         else:
             # The session (a database table) keeps only what may be published.
-            request.session[DRAFT_SESSION_KEY] = workflow.as_dict(workflow.published_draft(form.draft(), screening))
+            keep_draft(request, workflow.published_draft(form.draft(), screening))
             return redirect("ask-confirm")
     return render(request, "service/ask.html", {"form": form})
 

@@ -7,14 +7,16 @@ that same transaction.
 from __future__ import annotations
 
 import hashlib
+import random
 import secrets
+import time
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -46,6 +48,22 @@ class Invalid(Exception):
 
 
 # ---------------------------------------------------------------- roles
+
+WRITE_ATTEMPTS = 6
+
+
+def write_retrying(write):
+    """Run WRITE (a function that opens its own transaction), again after a short, growing
+    pause when SQLite says "database is locked": another writer held the lock past the
+    busy timeout. Inside an outer transaction nothing can be retried, so the error stands."""
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            return write()
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WRITE_ATTEMPTS - 1 or connection.in_atomic_block:
+                raise
+            time.sleep(0.05 * 2 ** attempt + random.random() * 0.05)
+
 
 def role_of(user) -> str:
     if not user.is_authenticated:
@@ -221,12 +239,19 @@ def published_draft(draft: Draft, screening: hooks.Screening) -> Draft:
                  draft.specialty_id, extra)
 
 
-@transaction.atomic
 def submit(asker: User, draft: Draft) -> Question:
     if role_of(asker) != "asker":
         raise NotAllowed("Only asker accounts can ask questions.")
     draft = draft.checked()
+    # Screening (de-identification, triage, routing) takes tens of milliseconds and more on a
+    # busy machine: it runs before the write transaction opens, so the lock is held only for
+    # the inserts (SQLite has one writer at a time).
     screening = hooks.screen(asker, draft)
+    return write_retrying(lambda: _save_question(asker, draft, screening))
+
+
+@transaction.atomic
+def _save_question(asker: User, draft: Draft, screening: hooks.Screening) -> Question:
     thread = qa.Thread.objects.create(
         id=f"q-{secrets.token_hex(6)}", title=screening.title, status="open", body=screening.body,
         alias=draft.alias, age_band=draft.age_band, sex=draft.sex, asked_for=draft.asked_for,
@@ -271,18 +296,22 @@ def own_question(user, thread_id: str) -> Question:
     return question
 
 
-@transaction.atomic
 def add_info(asker: User, question: Question, text: str) -> Question:
+    text = text.strip()
+    if not 1 <= len(text) <= BODY_MAX:
+        raise Invalid("text", f"write 1 to {BODY_MAX} characters")
+    screened = hooks.screen_text(text)  # before the write transaction, as in submit()
+    return write_retrying(lambda: _add_screened_info(asker, question, screened))
+
+
+@transaction.atomic
+def _add_screened_info(asker: User, question: Question, screened: str) -> Question:
     question = Question.objects.select_for_update().select_related("thread").get(pk=question.pk)
     if question.asker_id != asker.pk:
         raise NotAllowed("No such question.", hidden=True)
     if question.state != "needs_info":
         raise NotAllowed("No doctor has asked for more information on this question.")
-    text = text.strip()
-    if not 1 <= len(text) <= BODY_MAX:
-        raise Invalid("text", f"write 1 to {BODY_MAX} characters")
     before = state_of(question)
-    screened = hooks.screen_text(text)
     Message.objects.create(question=question, author=asker, kind="info_added", body=screened)
     question.thread.body = f"{question.thread.body}\n\nAdded later: {screened}"
     question.thread.save(update_fields=["body"])
@@ -390,19 +419,23 @@ def hand_off(doctor: qa.Doctor, thread_id: str, specialty_id: str, note: str) ->
     return question
 
 
-@transaction.atomic
 def publish_reply(doctor: qa.Doctor, thread_id: str, body: str) -> Question:
     """The reply goes public with its question; the index learns of it through the thread's
     save (an IndexJob in this transaction), and the asker is told."""
-    question = doctors_question(doctor, thread_id, lock=True)
-    _must_hold_claim(doctor, question)
-    if question.state != "queued":
-        raise NotAllowed("The asker has not yet added the information you asked for.")
-    body = hooks.screen_reply(body.strip(), doctor)
+    body = hooks.screen_reply(body.strip(), doctor)  # before the write transaction, as in submit()
     if len(body) < 20:
         raise Invalid("body", "write a reply of at least 20 characters")
     if len(body) > BODY_MAX:
         raise Invalid("body", f"at most {BODY_MAX} characters")
+    return write_retrying(lambda: _publish_screened_reply(doctor, thread_id, body))
+
+
+@transaction.atomic
+def _publish_screened_reply(doctor: qa.Doctor, thread_id: str, body: str) -> Question:
+    question = doctors_question(doctor, thread_id, lock=True)
+    _must_hold_claim(doctor, question)
+    if question.state != "queued":
+        raise NotAllowed("The asker has not yet added the information you asked for.")
     before = state_of(question)
     reply = qa.Reply.objects.create(thread=question.thread, doctor=doctor, body=body, replied_at=timezone.now())
     question.thread.status = "answered"
