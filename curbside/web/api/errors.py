@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpResponseNotAllowed
 from django_ratelimit.core import is_ratelimited
@@ -73,6 +75,11 @@ def install_handlers(api: NinjaAPI) -> None:
     def not_found(request, exc):
         return error_json(404, str(exc) or "Not found.")
 
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        # Raised by Django when ninja reads a body over the limit: the client's doing, not a bug.
+        return error_json(413, too_large_message())
+
     @api.exception_handler(Exception)
     def server_error(request, exc):
         # Ninja catches every exception; logging it and sending Django's signal keeps a bug
@@ -80,6 +87,11 @@ def install_handlers(api: NinjaAPI) -> None:
         logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
         got_request_exception.send(sender=None, request=request)
         return error_json(500, "Something went wrong on our side. Please try again later.")
+
+
+def too_large_message() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return f"The request body is too large: send at most {limit:,} bytes."
 
 
 def rate_limit(request, group: str, rate: str, key) -> None:
