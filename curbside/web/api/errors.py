@@ -4,6 +4,7 @@ authentication check, the workflow's rules, a missing object or a bug."""
 
 from __future__ import annotations
 
+import codecs
 import logging
 from functools import wraps
 
@@ -25,6 +26,8 @@ TOO_MANY = "Too many requests: please wait and try again."
 LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 # The name every endpoint gives its body parameter: not part of the field's name either.
 BODY_PARAMS = {"payload"}
+# The charsets the API reads (JSON is UTF-8, RFC 8259; ASCII is a part of it), as codecs names them.
+READABLE_CHARSETS = {"utf-8", "ascii"}
 
 
 def field_name(loc: tuple | list) -> str:
@@ -116,5 +119,29 @@ def json_errors(view):
             response = error_json(405, f"{request.method} is not allowed here; use {allowed}.")
             response["Allow"] = allowed
         return response
+
+    return wrapped
+
+
+def readable_charset(charset: str | None) -> bool:
+    if charset is None:
+        return True
+    try:
+        return codecs.lookup(charset).name in READABLE_CHARSETS
+    except LookupError:
+        return False
+
+
+def utf8_only(view):
+    """Refuse (415) a request whose Content-Type names a charset other than UTF-8, before
+    anything reads it. Django decodes the query string with that charset too: in UTF-16 or
+    EBCDIC, '?preview=true' is no longer 'preview', and a preview would be saved."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not readable_charset((request.content_params or {}).get("charset")):
+            return error_json(415, "Send the body as UTF-8 JSON (Content-Type: application/json; "
+                                   "charset=utf-8): the API reads no other charset.")
+        return view(request, *args, **kwargs)
 
     return wrapped
