@@ -112,7 +112,7 @@ def json_errors(view):
         try:
             response = view(request, *args, **kwargs)
         except Http404:
-            return error_json(404, f"There is no API endpoint at {request.path}; "
+            return error_json(404, f"Not found: there is no API endpoint at {request.path}; "
                                    f"see {request.path.rstrip('/')}/docs for the list.")
         if isinstance(response, HttpResponseNotAllowed):
             allowed = response["Allow"]

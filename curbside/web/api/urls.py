@@ -20,7 +20,7 @@ def v1_urls():
 @csrf_exempt  # API clients send no CSRF token: a POST to a wrong address is a 404, not a 403
 def no_such_endpoint(request):
     # Without this, an unknown /api/ address would get the site's HTML 404 page.
-    return error_json(404, f"There is no API endpoint at {request.path}.")
+    return error_json(404, f"Not found: there is no API endpoint at {request.path}.")
 
 
 urlpatterns = [
