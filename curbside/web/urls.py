@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.core.exceptions import RequestDataTooBig
+from django.shortcuts import render
 from django.urls import include, path, register_converter
+from django.views import defaults
 
 from django_ratelimit.decorators import ratelimit
 
@@ -48,6 +51,18 @@ urlpatterns = [
     path("api/", include("curbside.web.api.urls")),
 ]
 
+def bad_request(request, exception=None):
+    """Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE with a bare 400 page, wherever it
+    is read (the CSRF check, a form): say 413 and why, in the site's page or error shape."""
+    if not isinstance(exception, RequestDataTooBig):
+        return defaults.bad_request(request, exception)
+    message = "The request is too large to be read. Please send less."
+    if request.path.endswith(".json") or request.path.startswith("/api/"):
+        return views.error_json(413, message)
+    return render(request, "qa/error.html", {"status": 413, "message": message}, status=413)
+
+
+handler400 = bad_request
 handler404 = "curbside.web.qa.views.not_found"
 handler500 = "curbside.web.qa.views.server_error"
 handler403 = "curbside.web.service.views.forbidden"

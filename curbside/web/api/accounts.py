@@ -34,7 +34,7 @@ def signed_in_user(request, username: str, password: str):
                          "(verify your e-mail address first).")
 
 
-@router.post("/tokens", auth=None, response={201: s.IssuedToken, **errors(400, 401, 422, 429)},
+@router.post("/tokens", auth=None, response={201: s.IssuedToken, **errors(400, 401, 413, 415, 422, 429)},
              summary="Issue a token for a username and password; the token is shown only in this response")
 def create_token(request, payload: s.TokenRequest):
     rate_limit(request, "api-token", TOKEN_RATE, "ip")

@@ -72,7 +72,7 @@ def screening_of(question: Question) -> hooks.Screening:
                            urgency=question.urgency, details=question.screening)
 
 
-@router.post("/questions", response={200: s.AskResult, 201: s.AskResult, **errors(400, 401, 403, 422, 429)},
+@router.post("/questions", response={200: s.AskResult, 201: s.AskResult, **errors(400, 401, 403, 413, 415, 422, 429)},
              summary="Ask a question (201), or with preview=true see what would be published "
                      "(200, nothing saved)")
 def ask(request, payload: s.AskRequest, preview: bool = False):
@@ -105,7 +105,7 @@ def my_question(request, thread_id: str):
     return my_question_data(workflow.own_question(request.auth.user, thread_id))
 
 
-@router.post("/questions/{thread_id}/info", response={200: s.MyQuestion, **errors(400, 401, 403, 404, 422)},
+@router.post("/questions/{thread_id}/info", response={200: s.MyQuestion, **errors(400, 401, 403, 404, 413, 415, 422)},
              summary="Add the information a doctor asked for; the question goes back to the queue")
 def add_info(request, thread_id: str, payload: s.TextRequest):
     user = request.auth.user

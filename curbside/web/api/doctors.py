@@ -70,7 +70,7 @@ def release(request, thread_id: str):
 
 
 @router.post("/queue/{thread_id}/request-info",
-             response={200: s.QueuedQuestion, **errors(400, 401, 403, 404, 422)},
+             response={200: s.QueuedQuestion, **errors(400, 401, 403, 404, 413, 415, 422)},
              summary="Ask the asker for more information (you must hold the claim)")
 def request_info(request, thread_id: str, payload: s.TextRequest):
     doctor = calling_doctor(request)
@@ -78,7 +78,7 @@ def request_info(request, thread_id: str, payload: s.TextRequest):
 
 
 @router.post("/queue/{thread_id}/hand-off",
-             response={200: s.QueuedQuestion, **errors(400, 401, 403, 404, 422)},
+             response={200: s.QueuedQuestion, **errors(400, 401, 403, 404, 413, 415, 422)},
              summary="Hand the question to another specialty's queue")
 def hand_off(request, thread_id: str, payload: s.HandOffRequest):
     doctor = calling_doctor(request)
@@ -86,7 +86,7 @@ def hand_off(request, thread_id: str, payload: s.HandOffRequest):
 
 
 @router.post("/queue/{thread_id}/reply",
-             response={200: s.QueuedQuestion, **errors(400, 401, 403, 404, 422)},
+             response={200: s.QueuedQuestion, **errors(400, 401, 403, 404, 413, 415, 422)},
              summary="Publish your reply: the question and reply become public (you must hold the claim)")
 def publish_reply(request, thread_id: str, payload: s.ReplyRequest):
     doctor = calling_doctor(request)

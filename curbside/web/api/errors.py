@@ -4,9 +4,12 @@ authentication check, the workflow's rules, a missing object or a bug."""
 
 from __future__ import annotations
 
+import codecs
 import logging
 from functools import wraps
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpResponseNotAllowed
 from django_ratelimit.core import is_ratelimited
@@ -23,6 +26,8 @@ TOO_MANY = "Too many requests: please wait and try again."
 LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 # The name every endpoint gives its body parameter: not part of the field's name either.
 BODY_PARAMS = {"payload"}
+# The charsets the API reads (JSON is UTF-8, RFC 8259; ASCII is a part of it), as codecs names them.
+READABLE_CHARSETS = {"utf-8", "ascii"}
 
 
 def field_name(loc: tuple | list) -> str:
@@ -73,6 +78,11 @@ def install_handlers(api: NinjaAPI) -> None:
     def not_found(request, exc):
         return error_json(404, str(exc) or "Not found.")
 
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        # Raised by Django when ninja reads a body over the limit: the client's doing, not a bug.
+        return error_json(413, too_large_message())
+
     @api.exception_handler(Exception)
     def server_error(request, exc):
         # Ninja catches every exception; logging it and sending Django's signal keeps a bug
@@ -80,6 +90,11 @@ def install_handlers(api: NinjaAPI) -> None:
         logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
         got_request_exception.send(sender=None, request=request)
         return error_json(500, "Something went wrong on our side. Please try again later.")
+
+
+def too_large_message() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return f"The request body is too large: send at most {limit:,} bytes."
 
 
 def rate_limit(request, group: str, rate: str, key) -> None:
@@ -97,12 +112,36 @@ def json_errors(view):
         try:
             response = view(request, *args, **kwargs)
         except Http404:
-            return error_json(404, f"There is no API endpoint at {request.path}; "
+            return error_json(404, f"Not found: there is no API endpoint at {request.path}; "
                                    f"see {request.path.rstrip('/')}/docs for the list.")
         if isinstance(response, HttpResponseNotAllowed):
             allowed = response["Allow"]
             response = error_json(405, f"{request.method} is not allowed here; use {allowed}.")
             response["Allow"] = allowed
         return response
+
+    return wrapped
+
+
+def readable_charset(charset: str | None) -> bool:
+    if charset is None:
+        return True
+    try:
+        return codecs.lookup(charset).name in READABLE_CHARSETS
+    except LookupError:
+        return False
+
+
+def utf8_only(view):
+    """Refuse (415) a request whose Content-Type names a charset other than UTF-8, before
+    anything reads it. Django decodes the query string with that charset too: in UTF-16 or
+    EBCDIC, '?preview=true' is no longer 'preview', and a preview would be saved."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not readable_charset((request.content_params or {}).get("charset")):
+            return error_json(415, "Send the body as UTF-8 JSON (Content-Type: application/json; "
+                                   "charset=utf-8): the API reads no other charset.")
+        return view(request, *args, **kwargs)
 
     return wrapped

@@ -7,7 +7,7 @@ from typing import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, reverse
 from django.views.decorators.http import require_safe
 
 from curbside.web.qa import pages, structured
@@ -77,7 +77,12 @@ def guide(request, guide_id, as_json=False):
 
 
 def not_found(request, exception=None):
-    message = str(exception) if exception and str(exception) else "There is no page at this address."
+    # An unknown address raises Django's Resolver404, whose argument lists every URL pattern
+    # tried: never shown. Our views raise Http404 with a sentence written for the reader.
+    reason = exception.args[0] if exception is not None and exception.args else ""
+    if isinstance(exception, Resolver404) or not isinstance(reason, str):
+        reason = ""
+    message = reason or "Not found: there is no page at this address."
     if request.path.endswith(".json"):
         return error_json(404, message)
     return render(request, "qa/error.html", {"status": 404, "message": message}, status=404)
