@@ -141,7 +141,7 @@ def embed_in_this_process(cache: str, total: str) -> None:
 
 def test_an_embedding_run_killed_part_way_keeps_the_batches_it_finished(tmp_path):
     cache = tmp_path / "embeddings.sqlite3"
-    total = 8 * CACHE_BATCH
+    total = 4 * CACHE_BATCH
     code = "import sys; from tests.web.test_crash_recovery import embed_in_this_process as run; run(*sys.argv[1:])"
     embedding = subprocess.Popen([sys.executable, "-c", code, cache, str(total)], cwd=REPO, env=os.environ)
     cached = lambda: count(cache, "SELECT count(*) FROM embedding")  # noqa: E731
