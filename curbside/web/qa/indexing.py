@@ -4,8 +4,11 @@ The index lives in DATA_DIR/index/ as versioned folders; the file CURRENT names 
 one. A rebuild writes a new folder and then replaces CURRENT in one rename, so a crash
 during a rebuild leaves the previous index in use. Changes to threads record an IndexJob
 in their own transaction; ``process_jobs`` (run after commit, by `curbside index`, or by
-`curbside reindex`) brings the index up to date. Embeddings are cached by content hash in
-DATA_DIR/embeddings.sqlite3, so a rebuild only embeds text it has not seen.
+`curbside reindex`) brings the index up to date. A process killed between its commit and
+the index build leaves those jobs queued; ``catch_up`` (run by `curbside index`, `serve`
+and every import) finishes them, and builds the index if it is missing. Embeddings are
+cached by content hash in DATA_DIR/embeddings.sqlite3, so a rebuild only embeds text it
+has not seen, including text a killed rebuild had already embedded.
 """
 
 from __future__ import annotations
@@ -125,6 +128,16 @@ def record_change(thread_ids, action: str = "update") -> None:
     transaction.on_commit(process_jobs)
 
 
+def catch_up(progress: Callable[[str], None] | None = None) -> int:
+    """Build the index if there is none, else apply the queued jobs (a crash may have left
+    some); returns how many jobs were done."""
+    if current_version() is not None:
+        return process_jobs(progress)
+    last = last_pending_job()
+    rebuild(progress)
+    return finish_jobs(last)
+
+
 def catch_up_in_background() -> threading.Thread | None:
     """At server start: build the index if there is none, or apply jobs a crash left queued."""
     if current_version() is not None and not pending_jobs().exists():
@@ -134,11 +147,7 @@ def catch_up_in_background() -> threading.Thread | None:
         from django.db import connection
 
         try:
-            if current_version() is None:
-                rebuild()
-                pending_jobs().update(done_at=timezone.now())
-            else:
-                process_jobs()
+            catch_up()
         finally:
             connection.close()
 
@@ -151,10 +160,22 @@ def pending_jobs():
     return m.IndexJob.objects.filter(done_at__isnull=True)
 
 
+def last_pending_job() -> int | None:
+    return pending_jobs().order_by("-id").values_list("id", flat=True).first()
+
+
+def finish_jobs(last: int | None) -> int:
+    """Mark done the jobs up to ``last``, read before a rebuild: a job queued while it ran
+    may have missed it, so it stays pending for the next one."""
+    if last is None:
+        return 0
+    return pending_jobs().filter(id__lte=last).update(done_at=timezone.now())
+
+
 def process_jobs(progress: Callable[[str], None] | None = None) -> int:
     """Bring the index up to date with every pending job; returns how many were done."""
-    last = pending_jobs().order_by("-id").values_list("id", flat=True).first()
+    last = last_pending_job()
     if last is None:
         return 0
     rebuild(progress)
-    return pending_jobs().filter(id__lte=last).update(done_at=timezone.now())
+    return finish_jobs(last)

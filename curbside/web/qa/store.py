@@ -1,7 +1,10 @@
 """Move records (curbside.records) in and out of the database.
 
 ``import_batch`` is the only writer used by ``curbside import``: it checks references,
-then upserts every record by id inside one transaction, so a failure writes nothing.
+then upserts every record by id inside one transaction, so a failure writes nothing. The
+same transaction queues the index jobs for the threads it changes, so an import killed
+after its commit leaves them for the next command; after the commit the import brings the
+index up to date, jobs an earlier killed run left included.
 ``all_records`` reads everything back as records for ``curbside export``.
 """
 
@@ -124,6 +127,9 @@ def import_batch(batch: r.Batch, progress: Callable[[int], None] | None = None) 
     """Check and write ``batch`` in one transaction; ``progress(n)`` after each n records."""
     summary = ImportSummary()
     with transaction.atomic():
+        # Even when nothing changed: an earlier import killed before its index build left
+        # its jobs queued, and re-running it is what a person does next.
+        transaction.on_commit(indexing.catch_up)
         check_references(batch, exists)
         for kind, _ in r.KIND_ORDER:
             records = [rec for rec in batch.records if r.kind_of(rec) == kind]
