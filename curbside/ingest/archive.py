@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, TextIO
 
 from curbside import records as r
 from curbside.errors import InputError
-from curbside.ingest.jsonl import json_lines
+from curbside.ingest.jsonl import RefusedJSON, json_lines, parse, parse_leniently
 
 FORMAT_NAME = "curbside-archive"
 VERSION = 1
@@ -315,26 +315,31 @@ def read_archive(stream: Iterable[str], source: str) -> r.Batch:
 
 def read_header(line: str, source: str) -> None:
     try:
-        header = json.loads(line)
+        header = parse(line)
     except json.JSONDecodeError:
         header = None
+    except RefusedJSON as exc:
+        raise InputError(source, 1, str(exc)) from None
     if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
         raise InputError(source, 1, f'missing archive header {{"format": "{FORMAT_NAME}", "version": {VERSION}}}')
-    if header.get("version") != VERSION:
-        raise InputError(
-            source, 1,
-            f"unsupported archive version {header.get('version')!r} (this Curbside reads version {VERSION})",
-        )
+    check_version(header.get("version"), source)
     unknown = sorted(set(header) - set(HEADER))
     if unknown:
         raise InputError(source, 1, f"unknown key {unknown[0]!r} in the header")
 
 
+def check_version(version: Any, source: str) -> None:
+    # In Python true == 1 == 1.0, but only the integer names a version.
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise InputError(source, 1, f"'version' must be the whole number {VERSION} (got {version!r})")
+    if version != VERSION:
+        raise InputError(
+            source, 1, f"unsupported archive version {version!r} (this Curbside reads version {VERSION})",
+        )
+
+
 def looks_like_archive(first_line: str) -> bool:
-    try:
-        header = json.loads(first_line)
-    except json.JSONDecodeError:
-        return False
+    header = parse_leniently(first_line)
     return isinstance(header, dict) and header.get("format") == FORMAT_NAME
 
 
