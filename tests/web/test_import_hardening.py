@@ -161,14 +161,17 @@ def test_web_form_and_importer_share_limits():
 # ---------------------------------------------------------------- fuzzing
 
 ARCHIVE = "\n".join(lines_of(HEADER, *RECORDS)) + "\n"
-# Where a value can be swapped: (line number from 0, path of keys and list indexes).
+
+
 def value_paths(value, path=()):
+    """The path (keys and list indexes) of every value inside ``value``, itself included."""
     yield path
     children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, child in children:
         yield from value_paths(child, (*path, key))
 
 
+# Where a value can be swapped: (line, counting from 0; path).
 PATHS = [(n, path) for n, record in enumerate([HEADER, *RECORDS]) for path in value_paths(record) if path]
 NASTY_TEXT = ["\ud800", "\x00", "", " ", "x" * 300, "é", "2025-02-30T00:00:00Z", "30~3", "neurology", "t1"]
 NASTY_VALUES = st.one_of(
@@ -181,30 +184,47 @@ SNIPPETS = ['"\\ud800"', '"\\u0000"', "9" * 5000, deep(1000), "[" * 1000, "true"
             '{"a": 1, "a": 2}', "]", "}", ",", '"', "\n", "\\", ', "kind": "topic"']
 
 
+# Bytes a flip puts in: JSON's own punctuation mostly (random bytes are nearly always
+# "not UTF-8", which the reader has long handled), sometimes any byte.
+FLIP_BYTES = st.one_of(st.sampled_from(list(b'"{}[],:\\0 \n\tae')), st.integers(0, 255))
+
+
+def lines_with(line: int, path: tuple, value) -> list[str]:
+    records = copy.deepcopy([HEADER, *RECORDS])
+    target = records[line]
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return lines_of(*records)
+
+
 @st.composite
 def mutated_archive(draw) -> bytes:
+    """The valid archive cut short, with bytes changed or inserted, a value of another type
+    or content, or a line dropped or repeated."""
     data = ARCHIVE.encode("utf-8")
-    how = draw(st.sampled_from(["truncate", "flip", "splice", "retype"]))
+    lines = ARCHIVE.splitlines()
+    how = draw(st.sampled_from(["truncate", "flip", "splice", "retype", "retype", "drop", "repeat"]))
     if how == "truncate":
         return data[:draw(st.integers(0, len(data)))]
     if how == "flip":
         for _ in range(draw(st.integers(1, 3))):
             at = draw(st.integers(0, len(data) - 1))
-            data = data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1:]
+            data = data[:at] + bytes([draw(FLIP_BYTES)]) + data[at + 1:]
         return data
     if how == "splice":
         at = draw(st.integers(0, len(data)))
         return data[:at] + draw(st.sampled_from(SNIPPETS)).encode() + data[at:]
-    line, path = draw(st.sampled_from(PATHS))
-    records = [copy.deepcopy(r) for r in [HEADER, *RECORDS]]
-    target = records[line]
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = draw(NASTY_VALUES)
-    return ("\n".join(lines_of(*records)) + "\n").encode("utf-8")
+    if how == "retype":
+        line, path = draw(st.sampled_from(PATHS))
+        lines = lines_with(line, path, draw(NASTY_VALUES))
+    else:
+        line = draw(st.integers(0, len(lines) - 1))
+        lines[line:line + 1] = [] if how == "drop" else [lines[line]] * 2
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-@settings(max_examples=300, deadline=None, database=None,
+@settings(max_examples=400, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=mutated_archive())
 def test_a_mutated_archive_imports_or_names_file_and_line(run_cli, tmp_path, data):
