@@ -110,6 +110,9 @@ def read_corpus(lines: Iterable[str], source: str) -> r.Batch:
         for key in ("id", "question", "answer"):
             if not isinstance(data[key], str) or not data[key].strip():
                 raise InputError(source, number, f"{key!r} must be a non-empty string")
+        for key in ("source", "url"):  # the source is looked up by name below
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise InputError(source, number, f"{key!r} must be a string or null")
         source_key = data.get("source") or data["id"].split("_", 1)[0]
         batch.add(r.Passage(
             id=data["id"],

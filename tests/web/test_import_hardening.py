@@ -117,6 +117,8 @@ BAD = {
     "question_type_longer_than_its_column": ("a.jsonl", lambda: [json.dumps(HEADER),
                                                                  json.dumps(with_changes(PASSAGE, question_type="q" * 101))],
                                              ":2: passage 'p1': 'question_type' is 101 characters long (at most 100)"),
+    "corpus_source_not_a_string": ("corpus.jsonl", lambda: ['{"id": "q1", "question": "Q?", "answer": "A.", "source": ["CDC"]}'],
+                                   ":1: 'source' must be a string or null"),
     "kind_not_a_string": ("a.jsonl", lambda: [json.dumps(HEADER), '{"kind": ["thread"], "id": "x"}'],
                           ":2: ['thread'] 'x': unknown kind ['thread']"),
 }
