@@ -50,16 +50,22 @@ def read_path(path: Path) -> r.Batch:
     return dedupe(read_file(path))
 
 
-def read_text_lines(path: Path) -> list[str]:
+def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), None, f"cannot read the file ({exc.strerror})") from None
     try:
-        return data.decode("utf-8-sig").splitlines()
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(str(path), line, "not UTF-8 text") from None
+
+
+def json_lines_of(text: str) -> list[str]:
+    """Only "\n" ends a JSON line: ``splitlines`` also cuts at U+2028, U+2029 and U+0085,
+    which JSON allows unescaped inside a string (and ``export`` writes them so)."""
+    return text.split("\n")
 
 
 def read_file(path: Path) -> r.Batch:
@@ -70,14 +76,15 @@ def read_file(path: Path) -> r.Batch:
         except OSError as exc:
             raise InputError(source, None, f"cannot read the file ({exc.strerror})") from None
         return validated(read_medquad_xml(data, source))
-    lines = read_text_lines(path)
+    text = read_text(path)
+    lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     if not first:
         raise InputError(source, 1, "the file is empty")
     if archive.looks_like_archive(first) or (path.suffix.lower() == ".jsonl" and not looks_like_corpus(first)):
-        return archive.read_archive(lines, source)  # validates as it reads
+        return archive.read_archive(json_lines_of(text), source)  # validates as it reads
     if looks_like_corpus(first):
-        return validated(read_corpus(lines, source))
+        return validated(read_corpus(json_lines_of(text), source))
     if looks_like_seed_page(lines):
         return validated(read_seed_page(lines, source, path.name))
     if looks_like_guide(lines):

@@ -239,3 +239,17 @@ def test_a_mutated_archive_imports_or_names_file_and_line(run_cli, tmp_path, dat
     assert status == 1, err
     assert re.search(rf"{re.escape(str(path))}:\d+: ", err), err
     assert snapshot() == before
+
+
+def test_line_separators_inside_strings_survive_export_and_import(run_cli, tmp_path):
+    """JSON lets U+2028, U+2029 and U+0085 stand unescaped in a string, and export writes
+    them so: only "\\n" ends a line of an archive."""
+    title = "Eyelid\u2028twitching\u2029after\x85coffee"
+    archive = write(tmp_path / "a.jsonl", [json.dumps(HEADER), *lines_of(SPECIALTY, DOCTOR, *TOPICS),
+                                           thread_line(title=title)])
+    assert run_cli("import", archive)[0] == 0
+    exported = tmp_path / "exported.jsonl"
+    assert run_cli("export", exported)[0] == 0
+    assert title in exported.read_text(encoding="utf-8")
+    status, _, err = run_cli("import", exported)
+    assert status == 0, err
