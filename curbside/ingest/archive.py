@@ -26,8 +26,9 @@ VERSION = 1
 HEADER = {"format": FORMAT_NAME, "version": VERSION}
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
-TIMESTAMP_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-AGE_BAND_PATTERN = re.compile(r"\d{1,3}~\d{1,3}")
+# re.ASCII: otherwise \d also matches other scripts' digits ("٢٠~٢٩"), which int() reads.
+TIMESTAMP_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", re.ASCII)
+AGE_BAND_PATTERN = re.compile(r"\d{1,3}~\d{1,3}", re.ASCII)
 # PostgreSQL cannot store NUL in text; a lone surrogate (JSON allows "\ud800") is not a
 # character at all, so UTF-8 cannot encode it and the database write would fail.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

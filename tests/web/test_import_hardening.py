@@ -119,6 +119,11 @@ BAD = {
                                              ":2: passage 'p1': 'question_type' is 101 characters long (at most 100)"),
     "corpus_source_not_a_string": ("corpus.jsonl", lambda: ['{"id": "q1", "question": "Q?", "answer": "A.", "source": ["CDC"]}'],
                                    ":1: 'source' must be a string or null"),
+    "age_band_in_other_digits": ("a.jsonl", lambda: [json.dumps(HEADER), thread_line(question__age_band="\u0662\u0660~\u0662\u0669")],
+                                 ":2: thread 't1': 'age_band' must look like \"20~29\" or be null"),
+    "timestamp_in_other_digits": ("a.jsonl", lambda: [json.dumps(HEADER),
+                                                      thread_line(question__asked_at="\u0662\u0660\u0662\u0665-01-02T03:04:05Z")],
+                                  ":2: thread 't1': 'asked_at' must be a UTC timestamp"),
     "kind_not_a_string": ("a.jsonl", lambda: [json.dumps(HEADER), '{"kind": ["thread"], "id": "x"}'],
                           ":2: ['thread'] 'x': unknown kind ['thread']"),
 }
