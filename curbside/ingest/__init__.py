@@ -3,7 +3,8 @@
 ``read_path`` recognises a file by its content (and extension), reads it into a
 ``Batch`` and validates every record against the archive schema, so all readers obey the
 same rules. ``check_references`` then checks that every reference resolves, against the
-batch itself and the ids already stored. Nothing here writes anything.
+batch itself and the ids already stored, and ``check_one_generated_per_field`` that no two
+generated records claim one thread's field. Nothing here writes anything.
 """
 
 from __future__ import annotations
@@ -165,3 +166,23 @@ def check_references(batch: r.Batch, exists: Callable[[str, str], bool]) -> None
                     f"{r.kind_of(record)} {record.id!r}: unknown {what} {ref!r} "
                     f"(not in this import and not in the database)",
                 )
+
+
+def check_one_generated_per_field(batch: r.Batch, stored: Mapping[tuple[str, str], str]) -> None:
+    """A thread has one generated title, More Info and Similar Q&A (the database enforces it):
+    a second id for the same (thread, field) would fail at the write, with no line to show.
+    ``stored`` maps (thread, field) to the id the database holds for it."""
+    in_batch = {record.id for record in batch.records if isinstance(record, r.Generated)}
+    claimed: dict[tuple[str, str], tuple[str, str, int | None]] = {}
+    for record, (source, line) in zip(batch.records, batch.origins):
+        if not isinstance(record, r.Generated):
+            continue
+        key = (record.thread, record.field)
+        already = f"generated {record.id!r}: thread {record.thread!r} already has a {record.field!r}"
+        if key in claimed:
+            other, other_source, other_line = claimed[key]
+            raise InputError(source, line, f"{already}, generated {other!r} at {other_source}:{other_line}")
+        holder = stored.get(key)
+        if holder not in (None, record.id) and holder not in in_batch:  # one in the batch is rewritten
+            raise InputError(source, line, f"{already} in the database, generated {holder!r}")
+        claimed[key] = (record.id, source, line)

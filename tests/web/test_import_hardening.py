@@ -124,6 +124,12 @@ BAD = {
     "timestamp_in_other_digits": ("a.jsonl", lambda: [json.dumps(HEADER),
                                                       thread_line(question__asked_at="\u0662\u0660\u0662\u0665-01-02T03:04:05Z")],
                                   ":2: thread 't1': 'asked_at' must be a UTC timestamp"),
+    "two_generated_for_one_thread_and_field": ("a.jsonl", lambda: [json.dumps(HEADER), *lines_of(GENERATED, with_changes(GENERATED, id="t1:more_info:2"))],
+                                               ":3: generated 't1:more_info:2': thread 't1' already has a 'more_info', "
+                                               "generated 't1:more_info' at "),
+    "generated_for_a_field_the_database_holds": ("a.jsonl", lambda: [json.dumps(HEADER), json.dumps(with_changes(GENERATED, id="t1:more_info:2"))],
+                                                 ":2: generated 't1:more_info:2': thread 't1' already has a 'more_info' "
+                                                 "in the database, generated 't1:more_info'"),
     "kind_not_a_string": ("a.jsonl", lambda: [json.dumps(HEADER), '{"kind": ["thread"], "id": "x"}'],
                           ":2: ['thread'] 'x': unknown kind ['thread']"),
 }

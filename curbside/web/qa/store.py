@@ -1,7 +1,8 @@
 """Move records (curbside.records) in and out of the database.
 
-``import_batch`` is the only writer used by ``curbside import``: it checks references,
-then upserts every record by id inside one transaction, so a failure writes nothing.
+``import_batch`` is the only writer used by ``curbside import``: it checks references and
+that no thread gets a second generated record for one field, then upserts every record by id
+inside one transaction, so a failure writes nothing.
 ``all_records`` reads everything back as records for ``curbside export``.
 """
 
@@ -15,7 +16,7 @@ from django.db import transaction
 
 from curbside import records as r
 from curbside.ingest.archive import more_info_value
-from curbside.ingest import check_references
+from curbside.ingest import check_one_generated_per_field, check_references
 from curbside.web.qa import indexing
 from curbside.web.qa import models as m
 
@@ -120,11 +121,22 @@ def exists(kind: str, ident: str) -> bool:
     return MODEL_OF_KIND[kind].objects.filter(pk=ident).exists()
 
 
+def stored_generated(batch: r.Batch) -> dict[tuple[str, str], str]:
+    """(thread, field) -> id of the generated records stored for the batch's threads."""
+    threads = sorted({rec.thread for rec in batch.records if isinstance(rec, r.Generated)})
+    stored: dict[tuple[str, str], str] = {}
+    for start in range(0, len(threads), CHUNK):
+        rows = m.Generated.objects.filter(thread_id__in=threads[start:start + CHUNK])
+        stored.update({(thread, field): ident for thread, field, ident in rows.values_list("thread_id", "field", "id")})
+    return stored
+
+
 def import_batch(batch: r.Batch, progress: Callable[[int], None] | None = None) -> ImportSummary:
     """Check and write ``batch`` in one transaction; ``progress(n)`` after each n records."""
     summary = ImportSummary()
     with transaction.atomic():
         check_references(batch, exists)
+        check_one_generated_per_field(batch, stored_generated(batch))
         for kind, _ in r.KIND_ORDER:
             records = [rec for rec in batch.records if r.kind_of(rec) == kind]
             for start in range(0, len(records), CHUNK):
