@@ -44,8 +44,11 @@ def nested_deeper_than(value: Any, levels: int) -> bool:
     pending = [(value, 1)]
     while pending:
         item, depth = pending.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
             continue
         if depth > levels:
             return True
@@ -55,19 +58,22 @@ def nested_deeper_than(value: Any, levels: int) -> bool:
 
 def parse(line: str) -> Any:
     """One JSON value, strictly: raises ``json.JSONDecodeError`` or ``RefusedJSON``."""
-    too_deep = RefusedJSON(f"JSON nested more than {MAX_NESTING} levels deep")
     try:
         value = json.loads(line, object_pairs_hook=unique_keys, parse_int=short_integer)
-    except RecursionError:
-        raise too_deep from None
-    if nested_deeper_than(value, MAX_NESTING):
-        raise too_deep
+    except RecursionError:  # deeper than Python itself goes
+        raise too_deep() from None
+    if nested_deeper_than(value, MAX_NESTING):  # readable, but later code would recurse as deep
+        raise too_deep()
     return value
 
 
+def too_deep() -> RefusedJSON:
+    return RefusedJSON(f"JSON nested more than {MAX_NESTING} levels deep")
+
+
 def parse_leniently(line: str) -> Any:
-    """The value, or None for anything ``parse`` might refuse: to recognise a format by its
-    first line, so that reading it strictly can then say what is wrong."""
+    """The value, or None if Python cannot read it at all (not JSON, too deep, a huge integer).
+    For recognising a format by its first line: reading it with ``parse`` then says what is wrong."""
     try:
         return json.loads(line)
     except (ValueError, RecursionError):
