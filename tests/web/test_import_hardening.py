@@ -72,65 +72,81 @@ def thread_line(**changes) -> str:
     return json.dumps(with_changes(THREAD, **changes))
 
 
-# name -> (file name, lines after a valid header unless the case replaces it, what stderr must say)
+def record_line(record: dict, **changes) -> str:
+    return json.dumps(with_changes(record, **changes))
+
+
+def archive(*lines: str) -> list[str]:
+    return [json.dumps(HEADER), *lines]
+
+
+def with_thread(*lines: str) -> list[str]:
+    """An archive where a thread's references resolve in the file itself: the thread is line 6."""
+    return archive(*lines_of(SPECIALTY, DOCTOR, *TOPICS), *lines)
+
+
+SPECIALTY_NAMED = '{{"kind": "specialty", "id": "x", "name": {}}}'
+HEADER_WITH = '{{"format": "curbside-archive", "version": 1, {}}}'
+TWO_BODIES = thread_line().replace('"body": "My', '"body": "Mine", "body": "My')
+OTHER_DIGITS_AGE = "\u0662\u0660~\u0662\u0669"  # Arabic-Indic digits: 20~29
+OTHER_DIGITS_TIME = "\u0662\u0660\u0662\u0665-01-02T03:04:05Z"
+GENERATED_2 = with_changes(GENERATED, id="t1:more_info:2")
+
+# name -> (file name, its lines (made when the test runs: some are 5 MB), what stderr must say after FILE)
 BAD = {
-    "nested_1000_deep": ("a.jsonl", lambda: [json.dumps(HEADER), f'{{"kind": "specialty", "id": "x", "name": {deep(1000)}}}'],
+    "nested_1000_deep": ("a.jsonl", lambda: archive(SPECIALTY_NAMED.format(deep(1000))),
                          ":2: JSON nested more than 20 levels deep"),
-    "nested_50_deep": ("a.jsonl", lambda: [json.dumps(HEADER), f'{{"kind": "specialty", "id": "x", "name": {deep(50)}}}'],
+    "nested_50_deep": ("a.jsonl", lambda: archive(SPECIALTY_NAMED.format(deep(50))),
                        ":2: JSON nested more than 20 levels deep"),
-    "header_nested_1000_deep": ("a.jsonl", lambda: [f'{{"format": "curbside-archive", "version": 1, "x": {deep(1000)}}}'],
+    "header_nested_1000_deep": ("a.jsonl", lambda: [HEADER_WITH.format(f'"x": {deep(1000)}')],
                                 ":1: JSON nested more than 20 levels deep"),
     "first_line_of_a_json_file_nested_1000_deep": ("a.json", lambda: [deep(1000)], ":1: not a format curbside reads"),
-    "lone_surrogate": ("a.jsonl", lambda: [json.dumps(HEADER), *lines_of(SPECIALTY, DOCTOR, *TOPICS),
-                                           thread_line(title="Twitching \ud800 eyelid")],
+    "lone_surrogate": ("a.jsonl", lambda: with_thread(thread_line(title="Twitching \ud800 eyelid")),
                        ":6: thread 't1': 'title' holds a lone surrogate (\\ud800 at character 11)"),
-    "lone_surrogate_in_a_list": ("a.jsonl", lambda: [json.dumps(HEADER), json.dumps(with_changes(PASSAGE, synonyms=["\udfff"]))],
+    "lone_surrogate_in_a_list": ("a.jsonl", lambda: archive(record_line(PASSAGE, synonyms=["\udfff"])),
                                  ":2: passage 'p1': 'synonyms[0]' holds a lone surrogate"),
-    "nul_character": ("a.jsonl", lambda: [json.dumps(HEADER), json.dumps(with_changes(SPECIALTY, name="Neuro\x00logy"))],
+    "nul_character": ("a.jsonl", lambda: archive(record_line(SPECIALTY, name="Neuro\x00logy")),
                       ":2: specialty 'neurology': 'name' holds a NUL character (\\u0000 at character 6)"),
-    "integer_of_5000_digits": ("a.jsonl", lambda: [json.dumps(HEADER), '{"kind": "specialty", "id": "x", "name": ' + "9" * 5000 + "}"],
+    "integer_of_5000_digits": ("a.jsonl", lambda: archive(SPECIALTY_NAMED.format("9" * 5000)),
                                ":2: an integer of 5000 digits (at most 20)"),
     "version_true": ("a.jsonl", lambda: ['{"format": "curbside-archive", "version": true}', json.dumps(SPECIALTY)],
                      ":1: 'version' must be the whole number 1 (got True)"),
     "version_float": ("a.jsonl", lambda: ['{"format": "curbside-archive", "version": 1.0}', json.dumps(SPECIALTY)],
                       ":1: 'version' must be the whole number 1 (got 1.0)"),
-    "duplicate_key": ("a.jsonl", lambda: [json.dumps(HEADER), '{"kind": "specialty", "id": "x", "name": "A", "name": "B"}'],
+    "duplicate_key": ("a.jsonl", lambda: archive('{"kind": "specialty", "id": "x", "name": "A", "name": "B"}'),
                       ":2: duplicate key 'name' in one object"),
-    "duplicate_nested_key": ("a.jsonl", lambda: [json.dumps(HEADER), *lines_of(SPECIALTY, DOCTOR, *TOPICS),
-                                                 thread_line().replace('"body": "My', '"body": "Mine", "body": "My')],
+    "duplicate_nested_key": ("a.jsonl", lambda: with_thread(TWO_BODIES),
                              ":6: duplicate key 'body' in one object"),
-    "duplicate_header_key": ("a.jsonl", lambda: ['{"format": "curbside-archive", "version": 1, "version": 1}'],
+    "duplicate_header_key": ("a.jsonl", lambda: [HEADER_WITH.format('"version": 1')],
                              ":1: duplicate key 'version' in one object"),
-    "duplicate_topic": ("a.jsonl", lambda: [json.dumps(HEADER), *lines_of(SPECIALTY, DOCTOR, *TOPICS),
-                                            thread_line(topics=["sleep", "eyelids", "sleep"])],
+    "duplicate_topic": ("a.jsonl", lambda: with_thread(thread_line(topics=["sleep", "eyelids", "sleep"])),
                         ":6: thread 't1': topic 'sleep' is listed twice in 'topics'"),
-    "title_of_5_mb": ("a.jsonl", lambda: [json.dumps(HEADER), thread_line(title="t" * 5_000_000)],
+    "title_of_5_mb": ("a.jsonl", lambda: archive(thread_line(title="t" * 5_000_000)),
                       ":2: thread 't1': 'title' is 5000000 characters long (at most 200)"),
-    "alias_of_5_mb": ("a.jsonl", lambda: [json.dumps(HEADER), thread_line(question__alias="a" * 5_000_000)],
+    "alias_of_5_mb": ("a.jsonl", lambda: archive(thread_line(question__alias="a" * 5_000_000)),
                       ":2: thread 't1': 'alias' is 5000000 characters long (at most 40)"),
-    "alias_one_too_long": ("a.jsonl", lambda: [json.dumps(HEADER), thread_line(question__alias="a" * 41)],
+    "alias_one_too_long": ("a.jsonl", lambda: archive(thread_line(question__alias="a" * 41)),
                            ":2: thread 't1': 'alias' is 41 characters long (at most 40)"),
-    "reply_one_too_long": ("a.jsonl", lambda: [json.dumps(HEADER), thread_line(reply__body="r" * 5001)],
+    "reply_one_too_long": ("a.jsonl", lambda: archive(thread_line(reply__body="r" * 5001)),
                            ":2: thread 't1': 'body' is 5001 characters long (at most 5000)"),
-    "question_body_of_5_mb": ("a.jsonl", lambda: [json.dumps(HEADER), thread_line(question__body="b" * 5_000_000)],
+    "question_body_of_5_mb": ("a.jsonl", lambda: archive(thread_line(question__body="b" * 5_000_000)),
                               ":2: thread 't1': 'body' is 5000000 characters long (at most 50000)"),
-    "question_type_longer_than_its_column": ("a.jsonl", lambda: [json.dumps(HEADER),
-                                                                 json.dumps(with_changes(PASSAGE, question_type="q" * 101))],
+    "question_type_longer_than_its_column": ("a.jsonl", lambda: archive(record_line(PASSAGE, question_type="q" * 101)),
                                              ":2: passage 'p1': 'question_type' is 101 characters long (at most 100)"),
-    "corpus_source_not_a_string": ("corpus.jsonl", lambda: ['{"id": "q1", "question": "Q?", "answer": "A.", "source": ["CDC"]}'],
-                                   ":1: 'source' must be a string or null"),
-    "age_band_in_other_digits": ("a.jsonl", lambda: [json.dumps(HEADER), thread_line(question__age_band="\u0662\u0660~\u0662\u0669")],
+    "age_band_in_other_digits": ("a.jsonl", lambda: archive(thread_line(question__age_band=OTHER_DIGITS_AGE)),
                                  ":2: thread 't1': 'age_band' must look like \"20~29\" or be null"),
-    "timestamp_in_other_digits": ("a.jsonl", lambda: [json.dumps(HEADER),
-                                                      thread_line(question__asked_at="\u0662\u0660\u0662\u0665-01-02T03:04:05Z")],
+    "timestamp_in_other_digits": ("a.jsonl", lambda: archive(thread_line(question__asked_at=OTHER_DIGITS_TIME)),
                                   ":2: thread 't1': 'asked_at' must be a UTC timestamp"),
-    "two_generated_for_one_thread_and_field": ("a.jsonl", lambda: [json.dumps(HEADER), *lines_of(GENERATED, with_changes(GENERATED, id="t1:more_info:2"))],
+    "two_generated_for_one_thread_and_field": ("a.jsonl", lambda: archive(*lines_of(GENERATED, GENERATED_2)),
                                                ":3: generated 't1:more_info:2': thread 't1' already has a 'more_info', "
                                                "generated 't1:more_info' at "),
-    "generated_for_a_field_the_database_holds": ("a.jsonl", lambda: [json.dumps(HEADER), json.dumps(with_changes(GENERATED, id="t1:more_info:2"))],
-                                                 ":2: generated 't1:more_info:2': thread 't1' already has a 'more_info' "
-                                                 "in the database, generated 't1:more_info'"),
-    "kind_not_a_string": ("a.jsonl", lambda: [json.dumps(HEADER), '{"kind": ["thread"], "id": "x"}'],
+    "generated_for_a_field_the_database_holds": ("a.jsonl", lambda: archive(json.dumps(GENERATED_2)),
+                                                 ":2: generated 't1:more_info:2': thread 't1' already has a "
+                                                 "'more_info' in the database, generated 't1:more_info'"),
+    "corpus_source_not_a_string": ("corpus.jsonl",
+                                   lambda: ['{"id": "q1", "question": "Q?", "answer": "A.", "source": ["CDC"]}'],
+                                   ":1: 'source' must be a string or null"),
+    "kind_not_a_string": ("a.jsonl", lambda: archive('{"kind": ["thread"], "id": "x"}'),
                           ":2: ['thread'] 'x': unknown kind ['thread']"),
 }
 
@@ -138,7 +154,7 @@ BAD = {
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_bad_archive_stops_with_file_line_and_writes_nothing(run_cli, stored, tmp_path, case):
     name, make_lines, message = BAD[case]
-    good = write(tmp_path / "good.jsonl", lines_of(HEADER, {"kind": "specialty", "id": "cardiology", "name": "Cardiology"}))
+    good = write(tmp_path / "good.jsonl", lines_of(HEADER, {"kind": "specialty", "id": "cardio", "name": "Cardiology"}))
     bad = write(tmp_path / name, make_lines())
     before = snapshot()
     status, _, err = run_cli("import", good, bad)  # a good file first: it must not land either
@@ -150,7 +166,7 @@ def test_bad_archive_stops_with_file_line_and_writes_nothing(run_cli, stored, tm
 
 def test_limits_are_inclusive(run_cli, stored, tmp_path):
     longest = thread_line(title="t" * 200, question__alias="a" * 40, reply__body="r" * 5000)
-    status, out, err = run_cli("import", write(tmp_path / "a.jsonl", [json.dumps(HEADER), longest]))
+    status, out, err = run_cli("import", write(tmp_path / "a.jsonl", archive(longest)))
     assert status == 0, err
     assert "1 updated" in out
 
@@ -159,7 +175,7 @@ def test_a_question_with_added_information_still_imports(run_cli, stored, tmp_pa
     """The site appends each answer to a doctor's request under "Added later", so a stored
     question may be longer than the form allows; its export must import again."""
     body = "q" * 5000 + "\n\nAdded later: " + "i" * 5000
-    status, _, err = run_cli("import", write(tmp_path / "a.jsonl", [json.dumps(HEADER), thread_line(question__body=body)]))
+    status, _, err = run_cli("import", write(tmp_path / "a.jsonl", archive(thread_line(question__body=body))))
     assert status == 0, err
 
 
@@ -256,9 +272,7 @@ def test_line_separators_inside_strings_survive_export_and_import(run_cli, tmp_p
     """JSON lets U+2028, U+2029 and U+0085 stand unescaped in a string, and export writes
     them so: only "\\n" ends a line of an archive."""
     title = "Eyelid\u2028twitching\u2029after\x85coffee"
-    archive = write(tmp_path / "a.jsonl", [json.dumps(HEADER), *lines_of(SPECIALTY, DOCTOR, *TOPICS),
-                                           thread_line(title=title)])
-    assert run_cli("import", archive)[0] == 0
+    assert run_cli("import", write(tmp_path / "a.jsonl", with_thread(thread_line(title=title))))[0] == 0
     exported = tmp_path / "exported.jsonl"
     assert run_cli("export", exported)[0] == 0
     assert title in exported.read_text(encoding="utf-8")
