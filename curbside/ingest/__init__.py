@@ -3,7 +3,8 @@
 ``read_path`` recognises a file by its content (and extension), reads it into a
 ``Batch`` and validates every record against the archive schema, so all readers obey the
 same rules. ``check_references`` then checks that every reference resolves, against the
-batch itself and the ids already stored. Nothing here writes anything.
+batch itself and the ids already stored, and ``check_one_generated_per_field`` that no two
+generated records claim one thread's field. Nothing here writes anything.
 """
 
 from __future__ import annotations
@@ -50,16 +51,22 @@ def read_path(path: Path) -> r.Batch:
     return dedupe(read_file(path))
 
 
-def read_text_lines(path: Path) -> list[str]:
+def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), None, f"cannot read the file ({exc.strerror})") from None
     try:
-        return data.decode("utf-8-sig").splitlines()
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(str(path), line, "not UTF-8 text") from None
+
+
+def json_lines_of(text: str) -> list[str]:
+    """Only "\n" ends a JSON line: ``splitlines`` also cuts at U+2028, U+2029 and U+0085,
+    which JSON allows unescaped inside a string (and ``export`` writes them so)."""
+    return text.split("\n")
 
 
 def read_file(path: Path) -> r.Batch:
@@ -70,14 +77,15 @@ def read_file(path: Path) -> r.Batch:
         except OSError as exc:
             raise InputError(source, None, f"cannot read the file ({exc.strerror})") from None
         return validated(read_medquad_xml(data, source))
-    lines = read_text_lines(path)
+    text = read_text(path)
+    lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     if not first:
         raise InputError(source, 1, "the file is empty")
     if archive.looks_like_archive(first) or (path.suffix.lower() == ".jsonl" and not looks_like_corpus(first)):
-        return archive.read_archive(lines, source)  # validates as it reads
+        return archive.read_archive(json_lines_of(text), source)  # validates as it reads
     if looks_like_corpus(first):
-        return validated(read_corpus(lines, source))
+        return validated(read_corpus(json_lines_of(text), source))
     if looks_like_seed_page(lines):
         return validated(read_seed_page(lines, source, path.name))
     if looks_like_guide(lines):
@@ -158,3 +166,23 @@ def check_references(batch: r.Batch, exists: Callable[[str, str], bool]) -> None
                     f"{r.kind_of(record)} {record.id!r}: unknown {what} {ref!r} "
                     f"(not in this import and not in the database)",
                 )
+
+
+def check_one_generated_per_field(batch: r.Batch, stored: Mapping[tuple[str, str], str]) -> None:
+    """A thread has one generated title, More Info and Similar Q&A (the database enforces it):
+    a second id for the same (thread, field) would fail at the write, with no line to show.
+    ``stored`` maps (thread, field) to the id the database holds for it."""
+    in_batch = {record.id for record in batch.records if isinstance(record, r.Generated)}
+    claimed: dict[tuple[str, str], tuple[str, str, int | None]] = {}
+    for record, (source, line) in zip(batch.records, batch.origins):
+        if not isinstance(record, r.Generated):
+            continue
+        key = (record.thread, record.field)
+        already = f"generated {record.id!r}: thread {record.thread!r} already has a {record.field!r}"
+        if key in claimed:
+            other, other_source, other_line = claimed[key]
+            raise InputError(source, line, f"{already}, generated {other!r} at {other_source}:{other_line}")
+        holder = stored.get(key)
+        if holder not in (None, record.id) and holder not in in_batch:  # one in the batch is rewritten
+            raise InputError(source, line, f"{already} in the database, generated {holder!r}")
+        claimed[key] = (record.id, source, line)

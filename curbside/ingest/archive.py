@@ -1,6 +1,7 @@
 """Read and write the Curbside JSONL archive (docs/archive-format.md).
 
-Reading is strict: unknown keys, missing keys, wrong types and unknown enum values are
+Reading is strict: unknown keys, missing keys, wrong types, unknown enum values and text
+that is longer than the site allows (curbside.limits) or that no database can store are
 errors naming the file, the line and the key. Writing is canonical (every key, sorted;
 records by kind, then id) so that export -> import -> export is byte-identical.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import reprlib
 from dataclasses import fields, is_dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,15 +18,23 @@ from typing import Any, Callable, Iterable, TextIO
 
 from curbside import records as r
 from curbside.errors import InputError
-from curbside.ingest.jsonl import json_lines
+from curbside.ingest.jsonl import RefusedJSON, json_lines, parse, parse_leniently
+from curbside.limits import ALIAS_MAX, BODY_MAX, QUESTION_BODY_MAX, QUESTION_TYPE_MAX, TITLE_MAX
 
 FORMAT_NAME = "curbside-archive"
 VERSION = 1
 HEADER = {"format": FORMAT_NAME, "version": VERSION}
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
-TIMESTAMP_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-AGE_BAND_PATTERN = re.compile(r"\d{1,3}~\d{1,3}")
+# re.ASCII: otherwise \d also matches other scripts' digits ("٢٠~٢٩"), which int() reads.
+TIMESTAMP_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", re.ASCII)
+AGE_BAND_PATTERN = re.compile(r"\d{1,3}~\d{1,3}", re.ASCII)
+# PostgreSQL cannot store NUL in text; a lone surrogate (JSON allows "\ud800") is not a
+# character at all, so UTF-8 cannot encode it and the database write would fail.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Values quoted in messages are cut short: a 5 MB id must not become a 5 MB error.
+SHORT_REPR = reprlib.Repr()
+SHORT_REPR.maxstring = SHORT_REPR.maxother = 80
 
 
 class FieldError(ValueError):
@@ -33,20 +43,46 @@ class FieldError(ValueError):
 
 # ---------------------------------------------------------------- value checks
 
+def shown(value: Any) -> str:
+    return SHORT_REPR.repr(value)
+
+
 def text(value: Any, key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise FieldError(f"{key!r} must be a non-empty string")
+    refuse_unstorable(value, key)
     return value
+
+
+def refuse_unstorable(value: str, key: str) -> None:
+    found = UNSTORABLE.search(value)
+    if found is None:
+        return
+    char = found.group()
+    what, why = (("a NUL character", "which the database cannot store") if char == "\x00"
+                 else ("a lone surrogate", "which is not a character UTF-8 can encode"))
+    raise FieldError(f"{key!r} holds {what} (\\u{ord(char):04x} at character {found.start() + 1}), {why}")
 
 
 def optional_text(value: Any, key: str) -> str | None:
     return None if value is None else text(value, key)
 
 
+def at_most(limit: int, check: Callable[[Any, str], str | None] = text) -> Callable[[Any, str], str | None]:
+    """``check``, then no longer than ``limit`` characters (curbside.limits: the site's own)."""
+    def check_length(value: Any, key: str) -> str | None:
+        value = check(value, key)
+        if value is not None and len(value) > limit:
+            raise FieldError(f"{key!r} is {len(value)} characters long (at most {limit})")
+        return value
+
+    return check_length
+
+
 def ident(value: Any, key: str) -> str:
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         raise FieldError(
-            f"{key!r} must be an id of letters, digits, '-', '_', '.', ':' (got {value!r})"
+            f"{key!r} must be an id of letters, digits, '-', '_', '.', ':' (got {shown(value)})"
         )
     return value
 
@@ -57,14 +93,14 @@ def optional_ident(value: Any, key: str) -> str | None:
 
 def boolean(value: Any, key: str) -> bool:
     if not isinstance(value, bool):
-        raise FieldError(f"{key!r} must be true or false (got {value!r})")
+        raise FieldError(f"{key!r} must be true or false (got {shown(value)})")
     return value
 
 
 def one_of(choices: tuple[str, ...]) -> Callable[[Any, str], str]:
     def check(value: Any, key: str) -> str:
         if value not in choices:
-            raise FieldError(f"{key!r} must be one of {', '.join(choices)} (got {value!r})")
+            raise FieldError(f"{key!r} must be one of {', '.join(choices)} (got {shown(value)})")
         return value
 
     return check
@@ -72,11 +108,11 @@ def one_of(choices: tuple[str, ...]) -> Callable[[Any, str], str]:
 
 def timestamp(value: Any, key: str) -> datetime:
     if not isinstance(value, str) or not TIMESTAMP_PATTERN.fullmatch(value):
-        raise FieldError(f"{key!r} must be a UTC timestamp like 2004-08-17T00:00:00Z (got {value!r})")
+        raise FieldError(f"{key!r} must be a UTC timestamp like 2004-08-17T00:00:00Z (got {shown(value)})")
     try:
         return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     except ValueError:
-        raise FieldError(f"{key!r} is not a real date and time (got {value!r})") from None
+        raise FieldError(f"{key!r} is not a real date and time (got {shown(value)})") from None
 
 
 def optional_timestamp(value: Any, key: str) -> datetime | None:
@@ -87,7 +123,7 @@ def age_band(value: Any, key: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not AGE_BAND_PATTERN.fullmatch(value):
-        raise FieldError(f"{key!r} must look like \"20~29\" or be null (got {value!r})")
+        raise FieldError(f"{key!r} must look like \"20~29\" or be null (got {shown(value)})")
     low, high = (int(part) for part in value.split("~"))
     if low > high:
         raise FieldError(f"{key!r} {value!r} runs backwards")
@@ -109,7 +145,7 @@ def obj(value: Any, key: str, spec: dict[str, tuple], into: type) -> Any:
         raise FieldError(f"{key!r} must be an object")
     unknown = sorted(set(value) - set(spec))
     if unknown:
-        raise FieldError(f"unknown key {unknown[0]!r} in {key!r}")
+        raise FieldError(f"unknown key {shown(unknown[0])} in {key!r}")
     values = {}
     for name, (check, *default) in spec.items():
         if name not in value:
@@ -167,18 +203,19 @@ SCHEMAS: dict[str, dict[str, tuple]] = {
     "passage": {
         "id": (ident,), "source": (text,), "licence": (text,), "text": (text,),
         "url": (optional_text, None), "question": (optional_text, None),
-        "focus": (optional_text, None), "question_type": (optional_text, None),
+        "focus": (optional_text, None), "question_type": (at_most(QUESTION_TYPE_MAX, optional_text), None),
         "synonyms": (list_of(text), ()),
     },
     "thread": {
-        "id": (ident,), "title": (text,), "status": (one_of(r.THREAD_STATUSES),),
+        "id": (ident,), "title": (at_most(TITLE_MAX),), "status": (one_of(r.THREAD_STATUSES),),
         "question": (nested({
-            "body": (text,), "alias": (optional_text,), "asked_at": (optional_timestamp,),
+            "body": (at_most(QUESTION_BODY_MAX),), "alias": (at_most(ALIAS_MAX, optional_text),),
+            "asked_at": (optional_timestamp,),
             "age_band": (age_band, None), "sex": (one_of(r.SEXES), "unspecified"),
             "asked_for": (one_of(r.ASKED_FOR), "unspecified"),
         }, r.Question),),
         "reply": (nested({
-            "doctor": (ident,), "body": (text,), "replied_at": (optional_timestamp,),
+            "doctor": (ident,), "body": (at_most(BODY_MAX),), "replied_at": (optional_timestamp,),
         }, r.Reply, nullable=True), None),
         "topics": (list_of(ident), ()),
         "excerpt": (boolean, False),
@@ -224,7 +261,7 @@ def only_given(value: Any, key: str, checks: dict[str, Callable], required: set[
         raise FieldError(f"{key!r} must be an object")
     unknown = sorted(set(value) - set(checks))
     if unknown:
-        raise FieldError(f"unknown key {unknown[0]!r} in {key!r}")
+        raise FieldError(f"unknown key {shown(unknown[0])} in {key!r}")
     missing = sorted(required - set(value))
     if missing:
         raise FieldError(f"missing required key {missing[0]!r} in {key!r}")
@@ -233,7 +270,7 @@ def only_given(value: Any, key: str, checks: dict[str, Callable], required: set[
 
 def citation_index(value: Any, key: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise FieldError(f"{key!r} must be a citation number >= 0 (got {value!r})")
+        raise FieldError(f"{key!r} must be a citation number >= 0 (got {shown(value)})")
     return value
 
 
@@ -266,6 +303,7 @@ def check_consistency(record: r.Record) -> None:
             raise FieldError("an open thread cannot have a 'reply'")
         if not record.excerpt:
             check_complete_thread(record)
+        check_distinct_topics(record)
     if isinstance(record, r.Guide) and not record.sections:
         raise FieldError("a guide needs at least one section")
 
@@ -284,12 +322,21 @@ def check_complete_thread(thread: r.Thread) -> None:
         raise FieldError("'replied_at' is before 'asked_at'")
 
 
+def check_distinct_topics(thread: r.Thread) -> None:
+    """A topic twice would break the database's one-row-per-thread-and-topic rule mid-import."""
+    seen: set[str] = set()
+    for topic in thread.topics:
+        if topic in seen:
+            raise FieldError(f"topic {topic!r} is listed twice in 'topics'")
+        seen.add(topic)
+
+
 def record_from_dict(data: Any) -> r.Record:
     if not isinstance(data, dict):
         raise FieldError("a record must be a JSON object")
     kind = data.get("kind")
-    if kind not in SCHEMAS:
-        raise FieldError(f"unknown kind {kind!r} (expected one of {', '.join(SCHEMAS)})")
+    if not isinstance(kind, str) or kind not in SCHEMAS:  # a list or an object cannot be looked up
+        raise FieldError(f"unknown kind {shown(kind)} (expected one of {', '.join(SCHEMAS)})")
     body = {k: v for k, v in data.items() if k != "kind"}
     record = obj(body, kind, SCHEMAS[kind], RECORD_TYPES[kind])
     if isinstance(record, r.Generated):
@@ -308,33 +355,46 @@ def read_archive(stream: Iterable[str], source: str) -> r.Batch:
         try:
             batch.add(record_from_dict(data), source, number)
         except FieldError as exc:
-            label = f"{data.get('kind')} {data.get('id')!r}: " if "id" in data else ""
-            raise InputError(source, number, f"{label}{exc}") from None
+            raise InputError(source, number, f"{label(data)}{exc}") from None
     return batch
+
+
+def label(data: dict) -> str:
+    """How a message names the record ("thread 't1': "), when it has an id to name it by."""
+    if "id" not in data:
+        return ""
+    kind = data.get("kind")
+    kind = kind if isinstance(kind, str) and ID_PATTERN.fullmatch(kind) else shown(kind)
+    return f"{kind} {shown(data['id'])}: "
 
 
 def read_header(line: str, source: str) -> None:
     try:
-        header = json.loads(line)
+        header = parse(line)
     except json.JSONDecodeError:
         header = None
+    except RefusedJSON as exc:
+        raise InputError(source, 1, str(exc)) from None
     if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
         raise InputError(source, 1, f'missing archive header {{"format": "{FORMAT_NAME}", "version": {VERSION}}}')
-    if header.get("version") != VERSION:
-        raise InputError(
-            source, 1,
-            f"unsupported archive version {header.get('version')!r} (this Curbside reads version {VERSION})",
-        )
+    check_version(header.get("version"), source)
     unknown = sorted(set(header) - set(HEADER))
     if unknown:
-        raise InputError(source, 1, f"unknown key {unknown[0]!r} in the header")
+        raise InputError(source, 1, f"unknown key {shown(unknown[0])} in the header")
+
+
+def check_version(version: Any, source: str) -> None:
+    # In Python true == 1 == 1.0, but only the integer names a version.
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise InputError(source, 1, f"'version' must be the whole number {VERSION} (got {shown(version)})")
+    if version != VERSION:
+        raise InputError(
+            source, 1, f"unsupported archive version {shown(version)} (this Curbside reads version {VERSION})",
+        )
 
 
 def looks_like_archive(first_line: str) -> bool:
-    try:
-        header = json.loads(first_line)
-    except json.JSONDecodeError:
-        return False
+    header = parse_leniently(first_line)
     return isinstance(header, dict) and header.get("format") == FORMAT_NAME
 
 

@@ -6,13 +6,12 @@ Both become ``Passage`` records with the ids the LiveQA-Med corpus uses
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from typing import Iterable
 
 from curbside import records as r
 from curbside.errors import InputError
-from curbside.ingest.jsonl import json_lines
+from curbside.ingest.jsonl import json_lines, parse_leniently
 
 MEDQUAD_LICENCE = "CC BY 4.0"
 # The authors released these answers only as judged evaluation data: keep them out of
@@ -95,10 +94,7 @@ CORPUS_KEYS = {"id", "question", "answer", "source", "url"}
 
 
 def looks_like_corpus(first_line: str) -> bool:
-    try:
-        data = json.loads(first_line)
-    except json.JSONDecodeError:
-        return False
+    data = parse_leniently(first_line)
     return isinstance(data, dict) and {"id", "question", "answer"} <= set(data)
 
 
@@ -114,6 +110,9 @@ def read_corpus(lines: Iterable[str], source: str) -> r.Batch:
         for key in ("id", "question", "answer"):
             if not isinstance(data[key], str) or not data[key].strip():
                 raise InputError(source, number, f"{key!r} must be a non-empty string")
+        for key in ("source", "url"):  # the source is looked up by name below
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise InputError(source, number, f"{key!r} must be a string or null")
         source_key = data.get("source") or data["id"].split("_", 1)[0]
         batch.add(r.Passage(
             id=data["id"],

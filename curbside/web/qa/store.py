@@ -1,10 +1,11 @@
 """Move records (curbside.records) in and out of the database.
 
-``import_batch`` is the only writer used by ``curbside import``: it checks references,
-then upserts every record by id inside one transaction, so a failure writes nothing. The
-same transaction queues the index jobs for the threads it changes, so an import killed
-after its commit leaves them for the next command; after the commit the import brings the
-index up to date, jobs an earlier killed run left included.
+``import_batch`` is the only writer used by ``curbside import``: it checks references and
+that no thread gets a second generated record for one field, then upserts every record by id
+inside one transaction, so a failure writes nothing. The same transaction queues the index
+jobs for the threads it changes, so an import killed after its commit leaves them for the
+next command; after the commit the import brings the index up to date, jobs an earlier
+killed run left included.
 ``all_records`` reads everything back as records for ``curbside export``.
 """
 
@@ -18,7 +19,7 @@ from django.db import transaction
 
 from curbside import records as r
 from curbside.ingest.archive import more_info_value
-from curbside.ingest import check_references
+from curbside.ingest import check_one_generated_per_field, check_references
 from curbside.web.qa import indexing
 from curbside.web.qa import models as m
 
@@ -123,6 +124,16 @@ def exists(kind: str, ident: str) -> bool:
     return MODEL_OF_KIND[kind].objects.filter(pk=ident).exists()
 
 
+def stored_generated(batch: r.Batch) -> dict[tuple[str, str], str]:
+    """(thread, field) -> id of the generated records stored for the batch's threads."""
+    threads = sorted({rec.thread for rec in batch.records if isinstance(rec, r.Generated)})
+    stored: dict[tuple[str, str], str] = {}
+    for start in range(0, len(threads), CHUNK):
+        rows = m.Generated.objects.filter(thread_id__in=threads[start:start + CHUNK])
+        stored.update({(thread, field): ident for thread, field, ident in rows.values_list("thread_id", "field", "id")})
+    return stored
+
+
 def import_batch(batch: r.Batch, progress: Callable[[int], None] | None = None) -> ImportSummary:
     """Check and write ``batch`` in one transaction; ``progress(n)`` after each n records."""
     summary = ImportSummary()
@@ -131,6 +142,7 @@ def import_batch(batch: r.Batch, progress: Callable[[int], None] | None = None) 
         # its jobs queued, and re-running it is what a person does next.
         transaction.on_commit(indexing.catch_up)
         check_references(batch, exists)
+        check_one_generated_per_field(batch, stored_generated(batch))
         for kind, _ in r.KIND_ORDER:
             records = [rec for rec in batch.records if r.kind_of(rec) == kind]
             for start in range(0, len(records), CHUNK):

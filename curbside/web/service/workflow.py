@@ -20,14 +20,13 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from curbside.limits import ALIAS_MAX, BODY_MAX, TITLE_MAX
 from curbside.web.qa import models as qa
 from curbside.web.service import hooks
 from curbside.web.service.models import Account, AuditEntry, Message, Question, Report
 
 ASKED_FOR = ("self", "child", "parent", "other")
 SEXES = ("female", "male", "other", "unspecified")
-TITLE_MAX = 200
-BODY_MAX = 5000
 
 
 class NotAllowed(Exception):
@@ -216,8 +215,8 @@ class Draft:
             raise Invalid("age_band", f"one of {', '.join(AGE_BANDS)}")
         if self.sex not in SEXES:
             raise Invalid("sex", f"one of {', '.join(SEXES)}")
-        if not alias or len(alias) > 40:
-            raise Invalid("alias", "a public alias of 1 to 40 characters (not your real name)")
+        if not alias or len(alias) > ALIAS_MAX:
+            raise Invalid("alias", f"a public alias of 1 to {ALIAS_MAX} characters (not your real name)")
         if problem := hooks.alias_problem(alias):
             raise Invalid("alias", f"the alias {problem}. It is shown on the public page, so choose one that "
                                    f"does not identify you, for example “{hooks.suggested_alias(title + body)}”")
@@ -522,8 +521,8 @@ def edit_for_privacy(moderator: User, thread_id: str, title: str, body: str, ali
         raise Invalid("title", f"1 to {TITLE_MAX} characters")
     if not body or len(body) > BODY_MAX + 1000:
         raise Invalid("body", "the question cannot be empty")
-    if not alias or len(alias) > 40:
-        raise Invalid("alias", "a public alias of 1 to 40 characters")
+    if not alias or len(alias) > ALIAS_MAX:
+        raise Invalid("alias", f"a public alias of 1 to {ALIAS_MAX} characters")
     if problem := hooks.alias_problem(alias):
         raise Invalid("alias", f"the alias {problem}; for example “{hooks.suggested_alias(thread_id)}” identifies nobody")
     before = without_private_text(state_of(question))
