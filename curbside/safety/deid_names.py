@@ -1,7 +1,8 @@
-"""Finding personal names without a named-entity model.
+"""Finding personal names from context cues.
 
-There is no NER model we can ship offline (see INFRA.md), so names are found the way a
-careful human reader finds them: from cues.
+This is one of two name finders: the other is a statistical model (``deid_ner``), which finds
+names with no cue at all. Cues find names the way a careful human reader does, and they
+outweigh the model where the model is weak (lower-case names, names that are also drugs).
 
 Strong cues (any capitalised word that follows is taken as a name):
     a title                  Dr. Chen, Ms. Yang, Miss Ai, Mr. O'Brien

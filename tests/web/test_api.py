@@ -231,9 +231,13 @@ def test_revoking_the_current_token(client, people):
 
 def test_token_creation_is_rate_limited(client, people, settings):
     settings.RATELIMIT_ENABLE, settings.AXES_ENABLED = True, False  # only the API's own limit here
-    for _ in range(10):
-        call(client, "POST", "/tokens", body={"username": "alice", "password": "wrong-password"})
-    assert_error(call(client, "POST", "/tokens", body={"username": "alice", "password": PASSWORD}), 429, "Too many")
+    for _ in range(2):  # the limit counts per time window: a first round may straddle its end, a second cannot
+        for _ in range(10):
+            call(client, "POST", "/tokens", body={"username": "alice", "password": "wrong-password"})
+        response = call(client, "POST", "/tokens", body={"username": "alice", "password": PASSWORD})
+        if response.status_code == 429:
+            break
+    assert_error(response, 429, "Too many")
 
 
 def test_repeated_failed_sign_ins_lock_the_account_out(client, people, settings):
