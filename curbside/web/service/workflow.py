@@ -227,7 +227,20 @@ class Draft:
 
 def preview(asker: User, draft: Draft) -> hooks.Screening:
     """What would be published and where it would go, for the confirmation step."""
-    return hooks.screen(asker, draft.checked())
+    return screened(asker, draft.checked())
+
+
+def screened(asker: User, draft: Draft) -> hooks.Screening:
+    """The screening, with the limits checked again on what will be stored: a placeholder
+    can be longer than what it replaces ("Al" becomes "[NAME]")."""
+    screening = hooks.screen(asker, draft)
+    if len(screening.title) > TITLE_MAX:
+        raise Invalid("title", f"with personal details replaced the title is {len(screening.title)} characters; "
+                               f"at most {TITLE_MAX}")
+    if len(screening.body) > BODY_MAX:
+        raise Invalid("body", f"with personal details replaced the question is {len(screening.body)} characters; "
+                              f"at most {BODY_MAX}")
+    return screening
 
 
 def published_draft(draft: Draft, screening: hooks.Screening) -> Draft:
@@ -245,7 +258,7 @@ def submit(asker: User, draft: Draft) -> Question:
     # Screening (de-identification, triage, routing) takes tens of milliseconds and more on a
     # busy machine: it runs before the write transaction opens, so the lock is held only for
     # the inserts (SQLite has one writer at a time).
-    screening = hooks.screen(asker, draft)
+    screening = screened(asker, draft)
     return write_retrying(lambda: _save_question(asker, draft, screening))
 
 
