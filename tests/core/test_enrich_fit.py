@@ -46,7 +46,8 @@ def passage(passage_id, text, question=""):
 
 def more_info(rules, t, extra=(), urgency=None):
     own = reply_source(t, None, "Family Medicine")
-    return compose_more_info(t, t.reply, [own, *extra], rules, urgency=urgency).value
+    given = {"urgency": urgency} if urgency else {}  # without one, More Info is composed as it always was
+    return compose_more_info(t, t.reply, [own, *extra], rules, **given).value
 
 
 def texts(value, key=None):
@@ -76,7 +77,7 @@ def test_an_exam_stress_sentence_is_left_out_for_an_asker_in_her_forties(rules):
 HEARTBURN_TITLE = "Heartburn every night"
 HEARTBURN_BODY = "I get heartburn every night after dinner, a burning behind my breastbone."
 HEARTBURN_REPLY = "Heartburn after late meals is very common. Eating earlier in the evening often helps the heartburn."
-PREGNANT_HEARTBURN = "Heartburn is common in pregnancy because hormones relax the valve at the top of the stomach."
+PREGNANT_HEARTBURN = "Heartburn at night after dinner is common in pregnancy, as hormones relax the stomach valve."
 
 
 def test_a_pregnancy_sentence_is_left_out_for_a_male_asker(rules):
