@@ -122,8 +122,8 @@ STROKE_BODY = ("An hour ago my husband's face suddenly drooped on one side, his 
 STROKE_REPLY = "Please call emergency services now, as this may be a stroke."
 WAITING = [
     "Book an appointment with your doctor in the next few days if the drooping face does not improve.",
-    "Face drooping from a nerve problem usually settles by itself over some weeks.",
-    "Rest the face and protect the eye with drops until you have been checked.",
+    "Face drooping on one side is often Bell's palsy, which usually settles by itself over some weeks.",
+    "Rest the drooping face and protect the eye on that side with drops until you have been checked.",
 ]
 STROKE_CAUSE = "A stroke is caused by a blocked or burst blood vessel in the brain, and drooping of the face is a sign."
 
@@ -147,12 +147,35 @@ def test_an_emergency_opens_with_the_advice_and_holds_no_waiting_sentence(rules)
     assert [value["citations"][i]["id"] for i in opening["sentences"][0]["cite"]] == ["stroke-face"]
     assert "self_care" not in [s["key"] for s in value["sections"]]
     shown = texts(value)
+    assert set(WAITING) <= set(texts(more_info(rules, t, stroke_sources()))), "quoted when nothing says emergency"
     assert not set(WAITING) & set(shown)
     assert not any("reply here" in text for text in shown), "the thread's page already has its reply"
     assert STROKE_CAUSE in shown, "sentences that do not suggest waiting still count"
     person = fit.person_of(t)
     others = [text for text in shown if text not in STROKE_REPLY]
     assert [text for text in others if not fit.fits(text, person, "emergency")] == []  # red-flag lines too
+
+
+CHEST_TITLE = "Husband has chest pressure and is sweating"
+CHEST_BODY = "For twenty minutes my husband has had a heavy chest pressure spreading to his left arm, and he is sweating."
+CHEST_REPLY = "Please call emergency services now: this could be a heart attack."
+
+
+def test_an_emergency_keeps_the_warning_signs_of_its_level_and_drops_slower_ones(rules):
+    t = thread(CHEST_TITLE, CHEST_BODY, CHEST_REPLY, "50~59", "male", "other")
+    routine = texts(more_info(rules, t), "red_flags")
+    assert any("within 24 hours" in text for text in routine), "the urgent chest-pain rule matches too"
+    emergency = texts(more_info(rules, t, urgency=fit.Urgency("emergency", EMERGENCY_ADVICE,
+                                                               ("chest-pain-red-flags",))), "red_flags")
+    assert not any("within 24 hours" in text for text in emergency)
+    assert any(text.startswith("Warning signs such as") and text.endswith("emergency department now.")
+               for text in emergency)
+
+
+def test_a_warning_line_at_the_threads_level_is_not_judged_on_the_askers_words():
+    line = "Warning sign such as “a cough for six weeks” — call your local emergency number now."
+    assert fit.rule_line_fits(line, ["emergency"], "emergency")
+    assert not fit.rule_line_fits(line, ["routine"], "emergency")
 
 
 def test_the_opening_cites_a_rule_that_says_it_when_a_discriminator_decided(rules):
