@@ -10,6 +10,10 @@ red-flag section always holds the rule pack's warning signs for the thread
 (``curbside.enrich.redflags``). The summary is in the doctor's own words (see
 ``summary_sentences``).
 
+Sentences from other sources must fit the person the thread is about and its triage level
+(``curbside.enrich.fit``); the thread's own reply always counts. An emergency opens with its
+triage advice and has no self-care section.
+
 The value is JSON:
 
     {"sections": [{"key", "heading", "sentences": [{"text", "cite": [0, ...]}], "paragraphs": [...]}],
@@ -28,7 +32,8 @@ from typing import Iterable, Sequence
 
 from curbside import records as r
 from curbside.enrich import compose as c
-from curbside.enrich.redflags import red_flag_lines
+from curbside.enrich import fit
+from curbside.enrich.redflags import RuleLine, red_flag_lines, rules_of
 from curbside.enrich.sources import Citation, SourceText, all_sentences, rule_citation
 from curbside.safety.rules import Rule, RulePack
 from curbside.search.embed import Embedder
@@ -71,6 +76,8 @@ SECTIONS = (
 # A sentence that names a test belongs with the checks even if it also says "see a doctor";
 # definitions come last because their cue words are the most general.
 PRECEDENCE = ("doctor_may_check", "red_flags", "common_causes", "self_care", "what_it_may_be")
+# Filled with the triage advice, above everything else; the heading is the one the asker saw.
+EMERGENCY = c.SectionSpec("emergency", "This may be an emergency", None, 0)
 
 
 @dataclass(frozen=True)
@@ -91,29 +98,49 @@ def provenance_source(citation: Citation) -> dict:
 
 def compose_more_info(thread: r.Thread, reply: r.Reply | None, candidates: Sequence[SourceText],
                       red_flag_rules: RulePack | Iterable[Rule], *, topic_names: Sequence[str] = (),
-                      embedder: Embedder | None = None) -> MoreInfo:
+                      embedder: Embedder | None = None, urgency: fit.Urgency | None = None) -> MoreInfo:
     """More Info for ``thread`` from ``candidates`` (highest priority first) and the rule pack.
 
     ``reply`` is the thread's reply (None for an unanswered thread); ``topic_names`` are the
     names of the thread's topics, used to find the red-flag rules of the topic; ``embedder``
-    adds MiniLM similarity to lexical relevance (slower; off by default).
+    adds MiniLM similarity to lexical relevance (slower; off by default); ``urgency`` is the
+    thread's triage as the site shows it (None: no level to keep to).
     """
+    level = urgency.level if urgency else None
     question = f"{thread.title}\n{thread.question.body}"
     reply_text = reply.body if reply else ""
     pool = c.candidates(all_sentences(candidates, thread.id), thread.id)
     # Topic names are curated focus terms ("Muscle Twitching"): they count as much as the question.
     c.score_relevance(pool, c.query_weights(f"{question}\n{' '.join(topic_names)}", reply_text), embedder, question)
+    # Left out before conflicts are settled, so a misfit cannot push out a sentence that fits.
+    pool = fit.fitting(pool, fit.person_of(thread), level)
     pool = c.without_conflicts(c.eligible(pool, dense=embedder is not None))
     chosen = c.assign(pool, SECTIONS, PRECEDENCE)
     filled = {key: [c.quoted(x) for x in picked] for key, picked in chosen.items()}
     rules = [c.Quoted(line.text, tuple(rule_citation(i) for i in line.rule_ids))
-             for line in red_flag_lines(red_flag_rules, [reply_text, question], topic_names)]
+             for line in red_flag_lines(red_flag_rules, [reply_text, question], topic_names)
+             if agrees(line, red_flag_rules, level)]
     filled["red_flags"] = filled.get("red_flags", []) + rules
     used = {id(x) for picked in chosen.values() for x in picked}
     filled["summary"] = [c.quoted(x) for x in summary_sentences(pool, used)] or rules[:1]
-    sections, citations = c.compose(SECTIONS, filled)
+    if level == "emergency":
+        filled["emergency"] = fit.emergency_opening(urgency, red_flag_rules)
+    sections, citations = c.compose(sections_for(level), filled)
     value = {"sections": sections, "citations": citations.to_list(), "assembled_by": c.ASSEMBLED_BY}
     return MoreInfo(value, tuple(citations.items))
+
+
+def sections_for(level: str | None) -> tuple[c.SectionSpec, ...]:
+    """An emergency opens with its advice and has no self-care: nothing may suggest managing
+    it at home first. Self-care sentences are still assigned (and so not shown elsewhere)."""
+    if level != "emergency":
+        return SECTIONS
+    return (EMERGENCY, *(spec for spec in SECTIONS if spec.key != "self_care"))
+
+
+def agrees(line: RuleLine, red_flag_rules: RulePack | Iterable[Rule], level: str | None) -> bool:
+    level_of = {rule.id: rule.level for rule in rules_of(red_flag_rules)}
+    return fit.rule_line_fits(line.text, [level_of.get(i, "") for i in line.rule_ids], level)
 
 
 def summary_sentences(pool: list[c.Candidate], used: set[int]) -> list[c.Candidate]:
