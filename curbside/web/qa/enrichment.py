@@ -24,12 +24,14 @@ from django.utils import timezone
 
 from curbside.enrich import sources as src
 from curbside.enrich.faithfulness import citation_sources, rephrase_or_keep
+from curbside.enrich.fit import Urgency
 from curbside.enrich.guides import compose_guide, has_enough_material
 from curbside.enrich.llm import ChatClient
 from curbside.enrich.titles import make_title, unique_titles
 from curbside.enrich.topics import assign_topics, build_taxonomy
 from curbside.enrich.more_info import compose_more_info
 from curbside.safety.rules import load_rules
+from curbside.safety.triage import triage
 from curbside.web.qa import indexing
 from curbside.web.qa import models as m
 from curbside.web.qa.pages import displayable_passages
@@ -65,6 +67,18 @@ def similar_reply_sources(thread: m.Thread) -> list:
     found = m.Thread.objects.filter(pk__in=ids, status="answered", reply__isnull=False) \
         .select_related("reply__doctor__specialty").in_bulk()
     return [reply_source_of(found[i]) for i in ids if i in found]
+
+
+def urgency_of(thread: m.Thread) -> Urgency:
+    """The thread's triage level and advice as the site shows them: what the asker was shown
+    when asking here (stored with the question), else the safety triage of the question as
+    published (imported threads were never screened here)."""
+    question = getattr(thread, "question", None)  # the service's Question; None for an imported thread
+    stored = question.triage if question is not None else {}
+    if stored.get("level"):
+        return Urgency(stored["level"], stored.get("advice", ""), tuple(stored.get("rules", ())))
+    result = triage(f"{thread.title}. {thread.body}", thread.age_band, thread.sex)
+    return Urgency(result.level, result.advice, tuple(d.id for d in result.decided_by))
 
 
 def passages_named_in(text: str) -> list:
@@ -157,7 +171,9 @@ def enrich_thread(thread_id: str) -> str:
     if current is not None and current.reviewed_by_id and current.sources_hash == fingerprint:
         return "frozen"  # a doctor reviewed exactly this; nothing it was made from has changed
     record = thread_record(thread)
-    more_info = compose_more_info(record, record.reply, candidates, red_flag_rules(), topic_names=topic_names)
+    # The record carries the asker line (age band, sex, for whom) that More Info must fit.
+    more_info = compose_more_info(record, record.reply, candidates, red_flag_rules(), topic_names=topic_names,
+                                  urgency=urgency_of(thread))
     provenance = more_info.provenance(timezone.now())
     value, method, generator = drafted(more_info.value, candidates, provenance)
     m.Generated.objects.update_or_create(
