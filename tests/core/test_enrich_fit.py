@@ -93,9 +93,12 @@ def test_the_threads_own_reply_is_never_dropped(rules):
     adult = thread(TWITCH_TITLE, TWITCH_BODY, reply, "40~49", "female", "self")
     assert EXAM_STRESS in texts(more_info(rules, adult))
     waiting = "If it keeps happening, book an appointment with your doctor."
-    stroke = thread(STROKE_TITLE, STROKE_BODY, f"{STROKE_REPLY} {waiting}", "60~69", "male", "other")
-    assert waiting in texts(more_info(rules, stroke, urgency=fit.Urgency("emergency", EMERGENCY_ADVICE,
-                                                                          ("stroke-face",))))
+    meanwhile = "Keep him resting and note the time the drooping started."  # self-care, which an emergency leaves out
+    stroke = thread(STROKE_TITLE, STROKE_BODY, f"{STROKE_REPLY} {waiting} {meanwhile}", "60~69", "male", "other")
+    assert meanwhile in texts(more_info(rules, stroke), "self_care")
+    value = more_info(rules, stroke, urgency=fit.Urgency("emergency", EMERGENCY_ADVICE, ("stroke-face",)))
+    assert waiting in texts(value)
+    assert texts(value, "emergency")[1:] == [meanwhile], "the doctor's own instructions follow the advice"
 
 
 def test_pregnancy_in_the_question_is_part_of_the_person():
@@ -105,6 +108,9 @@ def test_pregnancy_in_the_question_is_part_of_the_person():
     not_pregnant = thread(HEARTBURN_TITLE, "I am not pregnant but the heartburn is awful.", HEARTBURN_REPLY,
                           "30~39", "female", "self")
     assert not fit.person_of(not_pregnant).pregnant
+    tested = thread("Period late", "My period is late and three pregnancy tests were all negative.", HEARTBURN_REPLY,
+                    "30~39", "female", "self")
+    assert not fit.person_of(tested).pregnant, "a pregnancy test is not a pregnancy"
     assert fit.person_of(t).age == (30, 39) and fit.person_of(t).sex == "female"
 
 
@@ -265,6 +271,7 @@ def broken(tmp_path, change):
     (lambda d: d["person"][1].update(id=d["person"][0]["id"]), "person[1].id"),
     (lambda d: d["urgency"][0]["left_out_at"].insert(0, "soonish"), "urgency[0].left_out_at[0]"),
     (lambda d: d["urgency"][1].update(drops="Call your emergency number now."), "urgency[1].drops"),
+    (lambda d: d["pregnancy_cues"].insert(0, "[unclosed"), "pregnancy_cues[0]"),
 ])
 def test_a_malformed_file_is_rejected_naming_file_entry_and_key(tmp_path, change, key):
     path = broken(tmp_path, change)
