@@ -28,7 +28,6 @@ from curbside.enrich.compose import Candidate, Quoted
 from curbside.enrich.redflags import SITE_FLOW, rules_of
 from curbside.enrich.sources import rule_citation, split_paragraph
 from curbside.errors import ConfigError
-from curbside.safety.patient import read_patient
 from curbside.safety.routing_data import Reader
 from curbside.safety.rules import LEVELS, Rule, RulePack
 
@@ -103,6 +102,7 @@ class UrgencyRule:
 @dataclass(frozen=True)
 class FitRules:
     negation: re.Pattern  # a negator just before a match: "rather than waiting to see"
+    pregnancy: tuple[re.Pattern, ...]  # the question says the person is pregnant
     person: tuple[PersonRule, ...]
     urgency: tuple[UrgencyRule, ...]
 
@@ -143,11 +143,17 @@ def rule_line_fits(text: str, rule_levels: Iterable[str], level: str | None) -> 
     return fits(text, Person(), level)
 
 
-def person_of(thread: r.Thread) -> Person:
-    """The asker line's facts (age band, sex, for whom) and a pregnancy the question mentions."""
+def person_of(thread: r.Thread, rules: FitRules | None = None) -> Person:
+    """The asker line's facts (age band, sex, for whom) and a pregnancy the question states.
+
+    Only a statement counts ("I'm 30 weeks pregnant"): a question about a negative pregnancy
+    test, or whether she might be pregnant, leaves nothing out for a pregnant person.
+    """
+    rules = rules or load_fit_rules()
     question = thread.question
-    text = f"{thread.title}\n{question.body}".lower()
-    return Person(band_years(question.age_band), question.sex, question.asked_for, read_patient(text).pregnant)
+    text = f"{thread.title}\n{question.body}".translate(QUOTES)
+    return Person(band_years(question.age_band), question.sex, question.asked_for,
+                  rules.asserts(rules.pregnancy, text))
 
 
 def band_years(band: str | None) -> tuple[int, int] | None:
@@ -210,13 +216,13 @@ class FitRulesReader(Reader):
     CONDITION_KEYS = frozenset({"age_from", "age_below", "sex", "asked_for", "pregnant"})
 
     def rules(self, data: Any) -> FitRules:
-        top = self.fields(data, "", {"version", "negators", "person", "urgency"})
+        top = self.fields(data, "", {"version", "negators", "pregnancy_cues", "person", "urgency"})
         if top["version"] != FIT_VERSION:
             raise self.fail("version", f"this Curbside reads version {FIT_VERSION} (got {top['version']!r})")
         negation = self.negation(top["negators"])
         person = tuple(self.entries(top["person"], "person", self.person_rule))
         urgency = tuple(self.entries(top["urgency"], "urgency", self.urgency_rule))
-        rules = FitRules(negation, person, urgency)
+        rules = FitRules(negation, self.patterns(top["pregnancy_cues"], "pregnancy_cues"), person, urgency)
         for i, rule in enumerate(urgency):  # the examples must behave as the rule says, negators included
             self.examples(rule, f"urgency[{i}]", lambda text, rule=rule: rules.asserts(rule.patterns, text))
         return rules
