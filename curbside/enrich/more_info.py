@@ -124,7 +124,10 @@ def compose_more_info(thread: r.Thread, reply: r.Reply | None, candidates: Seque
     used = {id(x) for picked in chosen.values() for x in picked}
     filled["summary"] = [c.quoted(x) for x in summary_sentences(pool, used)] or rules[:1]
     if level == "emergency":
-        filled["emergency"] = fit.emergency_opening(urgency, red_flag_rules)
+        # The doctor's own self-care words are for this person in this emergency (what to do
+        # while help comes): they follow the advice rather than go with the section.
+        own_care = [c.quoted(x) for x in chosen.get("self_care", []) if x.own]
+        filled["emergency"] = fit.emergency_opening(urgency, red_flag_rules) + own_care
     sections, citations = c.compose(sections_for(level), filled)
     value = {"sections": sections, "citations": citations.to_list(), "assembled_by": c.ASSEMBLED_BY}
     return MoreInfo(value, tuple(citations.items))
@@ -132,7 +135,8 @@ def compose_more_info(thread: r.Thread, reply: r.Reply | None, candidates: Seque
 
 def sections_for(level: str | None) -> tuple[c.SectionSpec, ...]:
     """An emergency opens with its advice and has no self-care: nothing may suggest managing
-    it at home first. Self-care sentences are still assigned (and so not shown elsewhere)."""
+    it at home first. Self-care sentences are still assigned (and so not shown elsewhere);
+    those of the thread's own reply join the advice."""
     if level != "emergency":
         return SECTIONS
     return (EMERGENCY, *(spec for spec in SECTIONS if spec.key != "self_care"))
