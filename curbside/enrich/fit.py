@@ -10,7 +10,8 @@ The cues are data (data/fit_rules.json, loaded strictly): each rule says in gene
 its sentences are for and when they are left out, and carries a sentence it must leave out and
 a near miss it must keep, both checked on loading. Only what the thread states counts: an
 unknown age or sex leaves nothing out. The thread's own reply is never judged here: its doctor
-answered this person at this urgency.
+answered this person at this urgency. An emergency's More Info opens with the triage advice
+itself (``emergency_opening``), cited to the rules that say it.
 """
 
 from __future__ import annotations
@@ -120,7 +121,8 @@ def misfits(text: str, person: Person, level: str | None, rules: FitRules | None
     wrong = [rule.id for rule in rules.person
              if any(c.holds(person) for c in rule.left_out_when) and any(p.search(text) for p in rule.patterns)]
     # Urgency cues are negation-aware: "do not wait to see if it passes" urges, it does not wait.
-    return wrong + [rule.id for rule in rules.urgency if level in rule.left_out_at and rules.asserts(rule.patterns, text)]
+    return wrong + [rule.id for rule in rules.urgency
+                    if level in rule.left_out_at and rules.asserts(rule.patterns, text)]
 
 
 def fits(text: str, person: Person, level: str | None, rules: FitRules | None = None) -> bool:
@@ -290,7 +292,8 @@ class FitRulesReader(Reader):
             raise self.fail(key, "must state at least one fact, or it would leave the sentence out for everyone")
         return Condition(
             age_from=self.age(fields, "age_from", key), age_below=self.age(fields, "age_below", key),
-            sex=self.choices(fields, "sex", key, r.SEXES), asked_for=self.choices(fields, "asked_for", key, r.ASKED_FOR),
+            sex=self.choices(fields, "sex", key, r.SEXES),
+            asked_for=self.choices(fields, "asked_for", key, r.ASKED_FOR),
             pregnant=self.flag(fields, "pregnant", key))
 
     def age(self, fields: dict, name: str, key: str) -> int | None:
@@ -304,7 +307,8 @@ class FitRulesReader(Reader):
         values = self.texts(fields[name], f"{key}.{name}")
         for i, item in enumerate(values):
             if item not in allowed:
-                raise self.fail(f"{key}.{name}[{i}]", f"unknown {name.replace('_', ' ')} {item!r} (one of {list(allowed)})")
+                raise self.fail(f"{key}.{name}[{i}]",
+                                f"unknown {name.replace('_', ' ')} {item!r} (one of {list(allowed)})")
         return frozenset(values)
 
     def flag(self, fields: dict, name: str, key: str) -> bool | None:

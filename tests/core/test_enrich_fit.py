@@ -163,7 +163,8 @@ def test_an_emergency_opens_with_the_advice_and_holds_no_waiting_sentence(rules)
 
 
 CHEST_TITLE = "Husband has chest pressure and is sweating"
-CHEST_BODY = "For twenty minutes my husband has had a heavy chest pressure spreading to his left arm, and he is sweating."
+CHEST_BODY = ("For twenty minutes my husband has had a heavy chest pressure spreading to his left arm, "
+              "and he is sweating.")
 CHEST_REPLY = "Please call emergency services now: this could be a heart attack."
 
 
