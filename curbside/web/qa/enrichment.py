@@ -6,6 +6,9 @@ version frozen until its sources change.
 Publishing a reply records an EnrichJob in the same transaction; it runs after commit, and
 `curbside enrich` picks up any job a crash left pending. `curbside enrich --all` does every
 answered thread.
+
+Provenance wins: what came with an imported page (its More Info) is kept as it came, unless
+the operator asks `curbside enrich --all --replace-imported`.
 """
 
 from __future__ import annotations
@@ -140,8 +143,14 @@ def set_title(thread: m.Thread, topic_names: list[str]) -> None:
         "generator": "curbside-titles-1", "created_at": timezone.now(), "sources": [{"thread": thread.id}]})
 
 
-def enrich_thread(thread_id: str) -> str:
-    """(Re)build the thread's topics, title and More Info; returns "built", "frozen" or "skipped"."""
+def kept_as_imported(row: m.Generated | None, replace_imported: bool) -> bool:
+    """An imported row is what the page said: generating never overwrites it unasked."""
+    return row is not None and row.method == "imported" and not replace_imported
+
+
+def enrich_thread(thread_id: str, replace_imported: bool = False) -> str:
+    """(Re)build the thread's topics, title and More Info; returns "built", "frozen", "imported"
+    (the page's own More Info stays) or "skipped"."""
     thread = (m.Thread.objects.filter(pk=thread_id, status="answered", reply__isnull=False)
               .select_related("reply__doctor__specialty").first())
     if thread is None:
@@ -150,10 +159,12 @@ def enrich_thread(thread_id: str) -> str:
     topic_names = [tt.topic.name for tt in thread.thread_topics.select_related("topic")]
     set_title(thread, topic_names)
     topic_names = [tt.topic.name for tt in thread.thread_topics.select_related("topic")]
+    current = m.Generated.objects.filter(thread=thread, field="more_info").first()
+    if kept_as_imported(current, replace_imported):
+        return "imported"
     candidates = [reply_source_of(thread), *passage_candidates(thread, topic_names),
                   *similar_reply_sources(thread)]
     fingerprint = sources_hash(candidates, topic_names)
-    current = m.Generated.objects.filter(thread=thread, field="more_info").first()
     if current is not None and current.reviewed_by_id and current.sources_hash == fingerprint:
         return "frozen"  # a doctor reviewed exactly this; nothing it was made from has changed
     record = thread_record(thread)
@@ -177,12 +188,14 @@ def record_enrichment(thread_ids) -> None:
     transaction.on_commit(process_jobs)
 
 
-def process_jobs(progress: Callable[[int, int], None] | None = None) -> int:
+def process_jobs(progress: Callable[[int, int], None] | None = None, replace_imported: bool = False) -> int:
+    """Run the pending jobs. Only an operator's `--replace-imported` sets ``replace_imported``:
+    publishing a reply never replaces what an imported page said."""
     pending = list(m.EnrichJob.objects.filter(done_at__isnull=True).order_by("id"))
     thread_ids = list(dict.fromkeys(job.thread_id for job in pending))
     for done, thread_id in enumerate(thread_ids, 1):
         with transaction.atomic():
-            enrich_thread(thread_id)
+            enrich_thread(thread_id, replace_imported)
             m.EnrichJob.objects.filter(thread_id=thread_id, done_at__isnull=True, id__lte=pending[-1].id) \
                 .update(done_at=timezone.now())
         if progress:
