@@ -36,10 +36,11 @@ def shown_titles(thread_ids) -> dict[str, str]:
 
 
 def imported_of(thread: m.Thread) -> str:
-    """The thread's imported rows, its Similar Q&A entries and their shown titles, as bytes to compare."""
+    """The thread's imported rows, its Similar Q&A entries and their shown titles, as bytes to compare
+    (a rebuilt row would lose method "imported", so it drops out and the bytes differ)."""
     ids = similar_ids(thread)
     return json.dumps({
-        "generated": list(m.Generated.objects.filter(thread=thread).order_by("field").values()),
+        "generated": list(m.Generated.objects.filter(thread=thread, method="imported").order_by("field").values()),
         "threads": list(m.Thread.objects.filter(pk__in=[thread.id, *ids]).order_by("pk").values()),
         "shown": shown_titles(ids),
     }, sort_keys=True, default=str)
