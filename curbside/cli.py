@@ -291,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     enrich = sub.add_parser("enrich", help="build More Info for answered threads from their cited sources")
     enrich.add_argument("--all", action="store_true", help="every answered thread, not only queued changes")
     enrich.add_argument("--replace-imported", action="store_true",
-                        help="also replace the More Info that came with imported pages")
+                        help="also replace the More Info and titles that came with imported pages")
     enrich.set_defaults(func=cmd_enrich)
 
     guides = sub.add_parser("build-guides", help="build a cited guide for each topic with enough material")

@@ -7,8 +7,8 @@ Publishing a reply records an EnrichJob in the same transaction; it runs after c
 `curbside enrich` picks up any job a crash left pending. `curbside enrich --all` does every
 answered thread.
 
-Provenance wins: what came with an imported page (its More Info) is kept as it came, unless
-the operator asks `curbside enrich --all --replace-imported`.
+Provenance wins: what came with an imported page (its More Info, the titles it lists its Similar
+Q&A under) is kept as it came, unless the operator asks `curbside enrich --all --replace-imported`.
 """
 
 from __future__ import annotations
@@ -129,15 +129,29 @@ def assign_topics_to(thread: m.Thread) -> list[str]:
     return kept + added
 
 
-def set_title(thread: m.Thread, topic_names: list[str]) -> None:
+def title_imported(thread: m.Thread, existing: m.Generated | None) -> bool:
+    """An imported title row, or an excerpt thread with none: an excerpt is a Similar Q&A entry
+    of an imported page, and its title is the one that page listed it under."""
+    return existing.method == "imported" if existing is not None else thread.excerpt
+
+
+def titles_shown_elsewhere(thread: m.Thread) -> set[str]:
+    """The titles other threads show in lists: their title rows, and the imported titles of
+    excerpts that have none. A generated title that would repeat one of these is the one to yield."""
+    rows = m.Generated.objects.filter(field="title").exclude(thread=thread).values_list("value", flat=True)
+    listed = (m.Thread.objects.filter(excerpt=True).exclude(pk=thread.pk).exclude(generated__field="title")
+              .values_list("title", flat=True))
+    return {*rows, *listed}
+
+
+def set_title(thread: m.Thread, topic_names: list[str], replace_imported: bool = False) -> None:
     """A readable title from the question's focus and intent, as on the seed's Similar Q&A."""
+    existing = m.Generated.objects.filter(thread=thread, field="title").first()
+    if title_imported(thread, existing) and not replace_imported:
+        return  # a title that came with the page stays
     title = make_title(thread.title, thread.body, topic_names, age_band=thread.age_band,
                        asked_for=thread.asked_for)
-    taken = (m.Generated.objects.filter(field="title").exclude(thread=thread).values_list("value", flat=True))
-    text = unique_titles({thread.id: title}, taken=set(taken))[thread.id]
-    existing = m.Generated.objects.filter(thread=thread, field="title").first()
-    if existing is not None and existing.method == "imported":
-        return  # a title that came with the page stays
+    text = unique_titles({thread.id: title}, taken=titles_shown_elsewhere(thread))[thread.id]
     m.Generated.objects.update_or_create(thread=thread, field="title", defaults={
         "id": existing.id if existing else f"{thread.id}-title", "value": text, "method": "rules",
         "generator": "curbside-titles-1", "created_at": timezone.now(), "sources": [{"thread": thread.id}]})
@@ -157,7 +171,7 @@ def enrich_thread(thread_id: str, replace_imported: bool = False) -> str:
         return "skipped"
     assign_topics_to(thread)
     topic_names = [tt.topic.name for tt in thread.thread_topics.select_related("topic")]
-    set_title(thread, topic_names)
+    set_title(thread, topic_names, replace_imported)
     topic_names = [tt.topic.name for tt in thread.thread_topics.select_related("topic")]
     current = m.Generated.objects.filter(thread=thread, field="more_info").first()
     if kept_as_imported(current, replace_imported):
