@@ -188,7 +188,7 @@ def cmd_build_guides(args: argparse.Namespace) -> int:
         task = bar.add_task("Building topic guides", total=None)
         outcome = enrichment.build_guides(progress=lambda n, total: bar.update(task, completed=n, total=total))
     print(f"Topic guides: {outcome['built']} built, {outcome['frozen']} kept as reviewed, "
-          f"{outcome['skipped']} topics with too little material.")
+          f"{outcome['imported']} kept as imported, {outcome['skipped']} topics with too little material.")
     return 0
 
 

@@ -246,13 +246,16 @@ def cited_blocks(section: dict) -> list[dict]:
 
 
 def build_guide(topic: m.Topic) -> str:
-    """Build or refresh the topic's guide: "built", "frozen" or "skipped" (too little material)."""
+    """Build or refresh the topic's guide: "built", "frozen", "imported" (an imported guide holds
+    its id and stays) or "skipped" (too little material)."""
+    guide_id = f"guide-{topic.id}"
+    existing = m.Guide.objects.filter(pk=guide_id).first()
+    if existing is not None and not existing.generator:
+        return "imported"  # only built guides have a generator; an imported one keeps what it said
     threads, passages = topic_threads(topic), topic_passages(topic)
     if not has_enough_material(threads, passages):
         return "skipped"
     fingerprint = sources_hash([*threads, *src.passage_sources(passages)], [topic.name])
-    guide_id = f"guide-{topic.id}"
-    existing = m.Guide.objects.filter(pk=guide_id).first()
     if existing is not None and existing.reviewed_by_id and existing.sources_hash == fingerprint:
         return "frozen"
     value = compose_guide(next(records_of("topic", m.Topic.objects.filter(pk=topic.pk))), threads, passages,
@@ -271,7 +274,7 @@ def build_guide(topic: m.Topic) -> str:
 
 def build_guides(progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     topics = list(m.Topic.objects.order_by("pk"))
-    outcome = {"built": 0, "frozen": 0, "skipped": 0}
+    outcome = {"built": 0, "frozen": 0, "imported": 0, "skipped": 0}
     for done, topic in enumerate(topics, 1):
         outcome[build_guide(topic)] += 1
         if progress:
