@@ -28,6 +28,8 @@ from typing import Iterable, Sequence
 
 from curbside import records as r
 from curbside.enrich import compose as c
+from curbside.enrich.contradiction import contradiction, reply_position
+from curbside.enrich.contradiction import default_rules as contradiction_rules
 from curbside.enrich.redflags import red_flag_lines
 from curbside.enrich.sources import Citation, SourceText, all_sentences, rule_citation
 from curbside.safety.rules import Rule, RulePack
@@ -100,7 +102,7 @@ def compose_more_info(thread: r.Thread, reply: r.Reply | None, candidates: Seque
     """
     question = f"{thread.title}\n{thread.question.body}"
     reply_text = reply.body if reply else ""
-    pool = c.candidates(all_sentences(candidates, thread.id), thread.id)
+    pool = agreeing_with_reply(c.candidates(all_sentences(candidates, thread.id), thread.id))
     # Topic names are curated focus terms ("Muscle Twitching"): they count as much as the question.
     c.score_relevance(pool, c.query_weights(f"{question}\n{' '.join(topic_names)}", reply_text), embedder, question)
     pool = c.without_conflicts(c.eligible(pool, dense=embedder is not None))
@@ -114,6 +116,15 @@ def compose_more_info(thread: r.Thread, reply: r.Reply | None, candidates: Seque
     sections, citations = c.compose(SECTIONS, filled)
     value = {"sections": sections, "citations": citations.to_list(), "assembled_by": c.ASSEMBLED_BY}
     return MoreInfo(value, tuple(citations.items))
+
+
+def agreeing_with_reply(pool: list[c.Candidate]) -> list[c.Candidate]:
+    """This thread's doctor decides: a sentence from another source that takes the other side
+    of anything the reply takes a side on (a scan, antibiotics, whether it is serious) is left
+    out. The reply's own sentences are never judged."""
+    rules = contradiction_rules()
+    position = reply_position([x.sentence.text for x in pool if x.own], rules)
+    return [x for x in pool if x.own or contradiction(x.sentence.text, (), rules, position) is None]
 
 
 def summary_sentences(pool: list[c.Candidate], used: set[int]) -> list[c.Candidate]:
