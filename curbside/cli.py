@@ -173,7 +173,8 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     queued = enrichment.enqueue_all() if args.all else 0
     with Progress(transient=True) as bar:
         task = bar.add_task("Enriching threads", total=None)
-        done = enrichment.process_jobs(progress=lambda n, total: bar.update(task, completed=n, total=total))
+        done = enrichment.process_jobs(progress=lambda n, total: bar.update(task, completed=n, total=total),
+                                       replace_imported=args.replace_imported)
     print(f"Enriched {done} threads" + (f" ({queued} queued by --all)." if args.all else " (queued changes)."))
     return 0
 
@@ -187,7 +188,7 @@ def cmd_build_guides(args: argparse.Namespace) -> int:
         task = bar.add_task("Building topic guides", total=None)
         outcome = enrichment.build_guides(progress=lambda n, total: bar.update(task, completed=n, total=total))
     print(f"Topic guides: {outcome['built']} built, {outcome['frozen']} kept as reviewed, "
-          f"{outcome['skipped']} topics with too little material.")
+          f"{outcome['imported']} kept as imported, {outcome['skipped']} topics with too little material.")
     return 0
 
 
@@ -289,6 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     enrich = sub.add_parser("enrich", help="build More Info for answered threads from their cited sources")
     enrich.add_argument("--all", action="store_true", help="every answered thread, not only queued changes")
+    enrich.add_argument("--replace-imported", action="store_true",
+                        help="also replace the More Info and titles that came with imported pages")
     enrich.set_defaults(func=cmd_enrich)
 
     guides = sub.add_parser("build-guides", help="build a cited guide for each topic with enough material")

@@ -33,6 +33,8 @@ from typing import Iterable, Sequence
 from curbside import records as r
 from curbside.enrich import compose as c
 from curbside.enrich import fit
+from curbside.enrich.contradiction import contradiction, reply_position
+from curbside.enrich.contradiction import default_rules as contradiction_rules
 from curbside.enrich.redflags import RuleLine, red_flag_lines, rules_of
 from curbside.enrich.sources import Citation, SourceText, all_sentences, rule_citation
 from curbside.safety.rules import Rule, RulePack
@@ -109,7 +111,7 @@ def compose_more_info(thread: r.Thread, reply: r.Reply | None, candidates: Seque
     level = urgency.level if urgency else None
     question = f"{thread.title}\n{thread.question.body}"
     reply_text = reply.body if reply else ""
-    pool = c.candidates(all_sentences(candidates, thread.id), thread.id)
+    pool = agreeing_with_reply(c.candidates(all_sentences(candidates, thread.id), thread.id))
     # Topic names are curated focus terms ("Muscle Twitching"): they count as much as the question.
     c.score_relevance(pool, c.query_weights(f"{question}\n{' '.join(topic_names)}", reply_text), embedder, question)
     # Left out before conflicts are settled, so a misfit cannot push out a sentence that fits.
@@ -145,6 +147,15 @@ def sections_for(level: str | None) -> tuple[c.SectionSpec, ...]:
 def agrees(line: RuleLine, red_flag_rules: RulePack | Iterable[Rule], level: str | None) -> bool:
     level_of = {rule.id: rule.level for rule in rules_of(red_flag_rules)}
     return fit.rule_line_fits(line.text, [level_of.get(i, "") for i in line.rule_ids], level)
+
+
+def agreeing_with_reply(pool: list[c.Candidate]) -> list[c.Candidate]:
+    """This thread's doctor decides: a sentence from another source that takes the other side
+    of anything the reply takes a side on (a scan, antibiotics, whether it is serious) is left
+    out. The reply's own sentences are never judged."""
+    rules = contradiction_rules()
+    position = reply_position([x.sentence.text for x in pool if x.own], rules)
+    return [x for x in pool if x.own or contradiction(x.sentence.text, (), rules, position) is None]
 
 
 def summary_sentences(pool: list[c.Candidate], used: set[int]) -> list[c.Candidate]:

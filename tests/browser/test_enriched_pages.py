@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def site(live_server, seed_page, seed_guide):
     assert main(["import", str(demo_archive()), str(seed_page), str(seed_guide)]) == 0
     indexing.process_jobs()
-    assert main(["enrich", "--all"]) == 0
+    assert main(["enrich", "--all", "--replace-imported"]) == 0  # the seed's assembled More Info, not its own
     assert main(["build-guides"]) == 0
     return live_server.url
 

@@ -6,6 +6,9 @@ version frozen until its sources change.
 Publishing a reply records an EnrichJob in the same transaction; it runs after commit, and
 `curbside enrich` picks up any job a crash left pending. `curbside enrich --all` does every
 answered thread.
+
+Provenance wins: what came with an imported page (its More Info, the titles it lists its Similar
+Q&A under) is kept as it came, unless the operator asks `curbside enrich --all --replace-imported`.
 """
 
 from __future__ import annotations
@@ -140,34 +143,56 @@ def assign_topics_to(thread: m.Thread) -> list[str]:
     return kept + added
 
 
-def set_title(thread: m.Thread, topic_names: list[str]) -> None:
+def title_imported(thread: m.Thread, existing: m.Generated | None) -> bool:
+    """An imported title row, or an excerpt thread with none: an excerpt is a Similar Q&A entry
+    of an imported page, and its title is the one that page listed it under."""
+    return existing.method == "imported" if existing is not None else thread.excerpt
+
+
+def titles_shown_elsewhere(thread: m.Thread) -> set[str]:
+    """The titles other threads show in lists: their title rows, and the imported titles of
+    excerpts that have none. A generated title that would repeat one of these is the one to yield."""
+    rows = m.Generated.objects.filter(field="title").exclude(thread=thread).values_list("value", flat=True)
+    listed = (m.Thread.objects.filter(excerpt=True).exclude(pk=thread.pk).exclude(generated__field="title")
+              .values_list("title", flat=True))
+    return {*rows, *listed}
+
+
+def set_title(thread: m.Thread, topic_names: list[str], replace_imported: bool = False) -> None:
     """A readable title from the question's focus and intent, as on the seed's Similar Q&A."""
+    existing = m.Generated.objects.filter(thread=thread, field="title").first()
+    if title_imported(thread, existing) and not replace_imported:
+        return  # a title that came with the page stays
     title = make_title(thread.title, thread.body, topic_names, age_band=thread.age_band,
                        asked_for=thread.asked_for)
-    taken = (m.Generated.objects.filter(field="title").exclude(thread=thread).values_list("value", flat=True))
-    text = unique_titles({thread.id: title}, taken=set(taken))[thread.id]
-    existing = m.Generated.objects.filter(thread=thread, field="title").first()
-    if existing is not None and existing.method == "imported":
-        return  # a title that came with the page stays
+    text = unique_titles({thread.id: title}, taken=titles_shown_elsewhere(thread))[thread.id]
     m.Generated.objects.update_or_create(thread=thread, field="title", defaults={
         "id": existing.id if existing else f"{thread.id}-title", "value": text, "method": "rules",
         "generator": "curbside-titles-1", "created_at": timezone.now(), "sources": [{"thread": thread.id}]})
 
 
-def enrich_thread(thread_id: str) -> str:
-    """(Re)build the thread's topics, title and More Info; returns "built", "frozen" or "skipped"."""
+def kept_as_imported(row: m.Generated | None, replace_imported: bool) -> bool:
+    """An imported row is what the page said: generating never overwrites it unasked."""
+    return row is not None and row.method == "imported" and not replace_imported
+
+
+def enrich_thread(thread_id: str, replace_imported: bool = False) -> str:
+    """(Re)build the thread's topics, title and More Info; returns "built", "frozen", "imported"
+    (the page's own More Info stays) or "skipped"."""
     thread = (m.Thread.objects.filter(pk=thread_id, status="answered", reply__isnull=False)
               .select_related("reply__doctor__specialty").first())
     if thread is None:
         return "skipped"
     assign_topics_to(thread)
     topic_names = [tt.topic.name for tt in thread.thread_topics.select_related("topic")]
-    set_title(thread, topic_names)
+    set_title(thread, topic_names, replace_imported)
     topic_names = [tt.topic.name for tt in thread.thread_topics.select_related("topic")]
+    current = m.Generated.objects.filter(thread=thread, field="more_info").first()
+    if kept_as_imported(current, replace_imported):
+        return "imported"
     candidates = [reply_source_of(thread), *passage_candidates(thread, topic_names),
                   *similar_reply_sources(thread)]
     fingerprint = sources_hash(candidates, topic_names)
-    current = m.Generated.objects.filter(thread=thread, field="more_info").first()
     if current is not None and current.reviewed_by_id and current.sources_hash == fingerprint:
         return "frozen"  # a doctor reviewed exactly this; nothing it was made from has changed
     record = thread_record(thread)
@@ -193,12 +218,14 @@ def record_enrichment(thread_ids) -> None:
     transaction.on_commit(process_jobs)
 
 
-def process_jobs(progress: Callable[[int, int], None] | None = None) -> int:
+def process_jobs(progress: Callable[[int, int], None] | None = None, replace_imported: bool = False) -> int:
+    """Run the pending jobs. Only an operator's `--replace-imported` sets ``replace_imported``:
+    publishing a reply never replaces what an imported page said."""
     pending = list(m.EnrichJob.objects.filter(done_at__isnull=True).order_by("id"))
     thread_ids = list(dict.fromkeys(job.thread_id for job in pending))
     for done, thread_id in enumerate(thread_ids, 1):
         with transaction.atomic():
-            enrich_thread(thread_id)
+            enrich_thread(thread_id, replace_imported)
             m.EnrichJob.objects.filter(thread_id=thread_id, done_at__isnull=True, id__lte=pending[-1].id) \
                 .update(done_at=timezone.now())
         if progress:
@@ -235,13 +262,16 @@ def cited_blocks(section: dict) -> list[dict]:
 
 
 def build_guide(topic: m.Topic) -> str:
-    """Build or refresh the topic's guide: "built", "frozen" or "skipped" (too little material)."""
+    """Build or refresh the topic's guide: "built", "frozen", "imported" (an imported guide holds
+    its id and stays) or "skipped" (too little material)."""
+    guide_id = f"guide-{topic.id}"
+    existing = m.Guide.objects.filter(pk=guide_id).first()
+    if existing is not None and not existing.generator:
+        return "imported"  # only built guides have a generator; an imported one keeps what it said
     threads, passages = topic_threads(topic), topic_passages(topic)
     if not has_enough_material(threads, passages):
         return "skipped"
     fingerprint = sources_hash([*threads, *src.passage_sources(passages)], [topic.name])
-    guide_id = f"guide-{topic.id}"
-    existing = m.Guide.objects.filter(pk=guide_id).first()
     if existing is not None and existing.reviewed_by_id and existing.sources_hash == fingerprint:
         return "frozen"
     value = compose_guide(next(records_of("topic", m.Topic.objects.filter(pk=topic.pk))), threads, passages,
@@ -260,7 +290,7 @@ def build_guide(topic: m.Topic) -> str:
 
 def build_guides(progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     topics = list(m.Topic.objects.order_by("pk"))
-    outcome = {"built": 0, "frozen": 0, "skipped": 0}
+    outcome = {"built": 0, "frozen": 0, "imported": 0, "skipped": 0}
     for done, topic in enumerate(topics, 1):
         outcome[build_guide(topic)] += 1
         if progress:
