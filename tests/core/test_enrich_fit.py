@@ -128,7 +128,7 @@ STROKE_BODY = ("An hour ago my husband's face suddenly drooped on one side, his 
 STROKE_REPLY = "Please call emergency services now, as this may be a stroke."
 WAITING = [
     "Book an appointment with your doctor in the next few days if the drooping face does not improve.",
-    "Face drooping on one side is often Bell's palsy, which usually settles by itself over some weeks.",
+    "Face drooping on one side is often Bell's palsy, and it often gets better on its own over some weeks.",
     "Rest the drooping face and protect the eye on that side with drops until you have been checked.",
 ]
 STROKE_CAUSE = "A stroke is caused by a blocked or burst blood vessel in the brain, and drooping of the face is a sign."
