@@ -33,12 +33,31 @@ def run_axe(page) -> list[dict]:
         page.add_script_tag(path=AXE_JS)
     except PlaywrightError as exc:
         raise AssertionError(f"axe-core did not load (open the page in a context with bypass_csp=True): {exc}")
-    return page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+    # page.evaluate has no timeout of its own: a run that never settles would hang the suite
+    # (seen once in CI-like runs under load), so it is bounded and retried once on a fresh load.
+    return page.evaluate(BOUNDED_RUN, AXE_TIMEOUT_MS)["violations"]
+
+
+AXE_TIMEOUT_MS = 30_000
+BOUNDED_RUN = """(ms) => Promise.race([
+    axe.run(document, {resultTypes: ['violations']}),
+    new Promise((_, reject) => setTimeout(() => reject(new Error('axe timed out')), ms)),
+])"""
+
+
+def checked_violations(page) -> list[dict]:
+    try:
+        return run_axe(page)
+    except PlaywrightError as exc:
+        if "axe timed out" not in str(exc):
+            raise
+        page.reload()
+        return run_axe(page)
 
 
 def assert_accessible(page, name: str) -> None:
     """Fail on any serious or critical axe violation; print the milder ones so they are seen."""
-    violations = run_axe(page)
+    violations = checked_violations(page)
     if violations:
         print(f"axe, {name} ({page.url}):\n{describe(violations)}")
     failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
