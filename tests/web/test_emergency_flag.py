@@ -176,3 +176,19 @@ def test_a_chinese_stroke_question_is_an_emergency_end_to_end(client, staff, new
     client.force_login(moderator)
     items = held_items(client.get(reverse("moderation")).content.decode())
     assert titled(items) == [title, TWITCH[0]] and EMERGENCY_MARK in items[0]
+
+
+def test_the_api_queue_says_emergency_in_words_too(client, staff, new_asker):
+    from curbside.web.api.tokens import issue_token
+
+    moderator, neurologist = staff
+    calm, emergency = ask(new_asker, TWITCH), ask(new_asker, STROKE)
+    for question in (calm, emergency):
+        workflow.approve(moderator, question.pk)
+    response = client.get("/api/v1/queue", HTTP_AUTHORIZATION=f"Bearer {issue_token(neurologist, 'test')}")
+    assert response.status_code == 200, response.content
+    items = {item["id"]: item for item in response.json()["questions"]}
+    assert list(items)[0] == emergency.pk, "most urgent first"
+    assert items[emergency.pk]["triage"] == {"level": "emergency", "advice": emergency.triage["advice"],
+                                             "emergency": True, "language_not_read": False}
+    assert items[calm.pk]["triage"]["emergency"] is False

@@ -29,6 +29,9 @@ def queued_question_data(question: Question, doctor: m.Doctor) -> dict:
     return {
         "id": question.thread_id, "title": thread.title, "body": thread.body, "state": question.state,
         "urgency": question.urgency, "specialty": specialty_name(question.specialty),
+        # The same mark as the queue page: an emergency is said in words, not left to a number.
+        "triage": {"level": question.triage.get("level"), "advice": question.triage.get("advice"),
+                   "emergency": question.is_emergency, "language_not_read": question.needs_staff},
         "about": {"alias": thread.alias, "age_band": thread.age_band, "sex": thread.sex,
                   "asked_for": thread.asked_for},
         "created_at": question.created_at,

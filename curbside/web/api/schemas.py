@@ -368,12 +368,21 @@ class AboutPerson(Schema):
     asked_for: str
 
 
+class QueueTriage(Schema):
+    level: str | None = Field(description="emergency, urgent, routine or self_care, as the asker was told; "
+                                          "null for a question asked before triage was stored")
+    advice: str | None = Field(description="The advice the asker was shown")
+    emergency: bool = Field(description="True when the asker was told to seek emergency care now")
+    language_not_read: bool = Field(description="Triage could not read the language: a person must judge it")
+
+
 class QueuedQuestion(Schema):
     id: str
     title: str
     body: str
     state: QuestionState
     urgency: int = Field(description="Higher is seen first")
+    triage: QueueTriage
     specialty: SpecialtyName
     about: AboutPerson
     created_at: datetime
