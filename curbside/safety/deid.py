@@ -93,14 +93,14 @@ def _grown_left(text: str, name: Replacement, rules: DeidRules) -> Replacement:
     if not match:
         return name
     word = match.group(1)
-    never = set(rules.names.words("not_names")) | set(rules.names.words("titles")) | \
-        {w.capitalize() for w in rules.names.words("relations")} | set(rules.names.words("institution_prefixes"))
-    sentence_start = re.search(r"(?:^|[.!?]\s+|\n)$", text[:match.start(1)])
-    if word in never or (sentence_start and word.lower() in _COMMON_OPENERS):
+    sentence_start = SENTENCE_END_BEFORE.search(text[max(0, match.start(1) - 10):match.start(1)]) \
+        or match.start(1) == 0
+    if word in never_first_names(rules) or (sentence_start and word.lower() in _COMMON_OPENERS):
         return name
     return Replacement("NAME", match.start(1), name.end)
 
 
+SENTENCE_END_BEFORE = re.compile(r"(?:[.!?]\s+|\n)$")
 _COMMON_OPENERS = {"when", "why", "how", "what", "where", "after", "since", "today", "yesterday", "please", "thanks"}
 
 
@@ -113,17 +113,22 @@ def address_finder() -> AddressFinder:
     return AddressFinder()
 
 
-_statistical: dict[int, tuple[DeidRules, StatisticalFinder]] = {}
-
-
 def statistical_finder(rules: DeidRules) -> StatisticalFinder:
-    cached = _statistical.get(id(rules))
-    if cached is None or cached[0] is not rules:
-        protected = ProtectedTerms(default_medical_terms())
-        cached = _statistical[id(rules)] = (rules, StatisticalFinder(
-            rules.names.given, protected, rules.names.words("institution_words"), rules.names.words("institution_prefixes"),
-            rules.names.words("not_names"), rules.names.words("particles")))
-    return cached[1]
+    return built_for(rules, "statistical", lambda: StatisticalFinder(
+        rules.names.given, ProtectedTerms(default_medical_terms()), rules.names.words("institution_words"),
+        rules.names.words("institution_prefixes"), rules.names.words("not_names"), rules.names.words("particles")))
+
+
+def never_first_names(rules: DeidRules) -> frozenset[str]:
+    """Capitalised words that stand before names without being one: "Dr", "Mum", "St"."""
+    names = rules.names
+    return built_for(rules, "never_first", lambda: frozenset(
+        {*names.words("not_names"), *names.words("titles"), *names.words("institution_prefixes"),
+         *(w.capitalize() for w in names.words("relations"))}))
+
+
+def given_names_lower(rules: DeidRules) -> frozenset[str]:
+    return built_for(rules, "given_lower", lambda: frozenset(g.lower() for g in rules.names.given))
 
 
 def find_identifiers(text: str, rules: DeidRules) -> list[Replacement]:
@@ -142,18 +147,21 @@ def find_names(text: str, rules: DeidRules) -> list[Replacement]:
     return [Replacement("NAME", start, end) for start, end in name_finder(rules).find(text)]
 
 
-_finders: dict[int, tuple[DeidRules, NameFinder]] = {}
+_built: dict[tuple[int, str], tuple[DeidRules, object]] = {}
+
+
+def built_for(rules: DeidRules, what: str, build):
+    """What is derived from a set of rules (compiled cues, the model finder, word sets), once
+    per set. The rules object is kept with it so that its id cannot be reused by another."""
+    cached = _built.get((id(rules), what))
+    if cached is None or cached[0] is not rules:
+        cached = _built[(id(rules), what)] = (rules, build())
+    return cached[1]
 
 
 def name_finder(rules: DeidRules) -> NameFinder:
-    """Compiling the cue regexes costs a few milliseconds: once per set of rules.
-
-    The rules object is kept with its finder so that its id cannot be reused by another.
-    """
-    cached = _finders.get(id(rules))
-    if cached is None or cached[0] is not rules:
-        cached = _finders[id(rules)] = (rules, NameFinder(rules.names, rules.keep))
-    return cached[1]
+    """Compiling the cue regexes costs a few milliseconds: once per set of rules."""
+    return built_for(rules, "cues", lambda: NameFinder(rules.names, rules.keep))
 
 
 def trimmed(found: Replacement, text: str) -> Replacement:
@@ -227,7 +235,7 @@ def alias_problem(alias: str, rules: DeidRules | None = None) -> str | None:
     spelled = re.sub(r"[._]+", " ", alias).strip()  # "john.smith", "priya_patel"
     words = spelled.split()
     if 2 <= len(words) <= 4 and all(w[:1].isalpha() for w in words):
-        given = {g.lower() for g in rules.names.given}
+        given = given_names_lower(rules)
         titled = " ".join(w[:1].upper() + w[1:] for w in words)
         if words[0].lower() in given or _model_sees_a_person(titled, rules):
             return "looks like a full name"
@@ -258,8 +266,9 @@ def deidentify_reply(text: str, doctor_name: str = "", hospital: str = "",
     patient) goes whole, so no placeholder ever lands inside a link target."""
     result = deidentify(text, rules)
     own = _own_words(doctor_name, hospital)
-    targets = [m.span(1) if m.group(1) else m.span(2) for m in MARKDOWN_LINK.finditer(text)]
-    links = [m.span() for m in MARKDOWN_LINK.finditer(text)]
+    found = list(MARKDOWN_LINK.finditer(text))
+    targets = [m.span(1) if m.group(1) else m.span(2) for m in found]
+    links = [m.span() for m in found]
     kept = []
     for r in result.replacements:
         value = text[r.start:r.end]

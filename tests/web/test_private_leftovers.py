@@ -5,34 +5,17 @@ e-mails; an abandoned draft keeps only the de-identified text, and for an hour a
 import json
 import time
 
-import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
 
-from curbside.web.qa import models as qa
 from curbside.web.service import workflow
 from curbside.web.service.models import AuditEntry, Question
 from curbside.web.service.views import DRAFT_SESSION_KEY
-from tests.web.test_deid_flow import index_bytes
+from tests.web.test_deid_flow import asker, doctor, index_bytes  # noqa: F401 - the same asker and doctor fixtures
 
-PASSWORD = "a-long-enough-passphrase"
 TITLE = "Tingling hands – Margarethe Quillfeather asking for husband Bartholomew"
 PRIVATE = ("Margarethe", "Quillfeather", "Bartholomew")
-
-
-@pytest.fixture
-def asker(demo):
-    user = workflow.sign_up("asker1", "a@example.org", PASSWORD)
-    workflow.verify_email(user)
-    return user
-
-
-@pytest.fixture
-def doctor(demo, django_user_model):
-    user = django_user_model.objects.create_user("dr-neuro", "dr@example.org", PASSWORD)
-    return qa.Doctor.objects.create(id="dr-test-neuro", name="Amina Rahman", specialty_id="neurology",
-                                    verified=True, user=user)
 
 
 def decoded_sessions() -> str:
